@@ -1,0 +1,1 @@
+"""Project-wide pytest fixtures (apps add their own in their tests/ folders)."""

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StoredFile(models.Model):
+    """Metadata of one stored file. Bytes live in the storage backend under `storage_key`;
+    this row records who stored it, why, its SHA-256, size and detected type."""
+
+    storage_key = models.CharField(_("storage key"), max_length=300, unique=True)
+    original_name = models.CharField(_("original name"), max_length=255)
+    kind = models.CharField(_("document kind"), max_length=40)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=120)
+    detected_type = models.CharField(_("detected type"), max_length=20)
+    size = models.BigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    lpse = models.ForeignKey("organizations.Lpse", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("stored at"))
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.sha256[:12]})"
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only, hash-chained audit log (architecture §6).
+
+    `canon` holds the exact canonical bytes (RFC 8785 JSON) that were hashed, so an external
+    verifier hashes stored bytes instead of re-serialising. row_hash = SHA-256(prev_hash ||
+    canon); `seq` is gap-free. The model refuses update and delete; on PostgreSQL triggers and
+    grants refuse them too (migration 0002).
+    """
+
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    occurred_at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False)
+    actor_label = models.CharField(_("actor"), max_length=200)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=80, blank=True)
+    object_id = models.CharField(_("object id"), max_length=80, blank=True)
+    object_label = models.CharField(_("object"), max_length=300, blank=True)
+    lpse_id = models.BigIntegerField(_("LPSE"), null=True, blank=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=400, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    canon = models.BinaryField(_("canonical bytes"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    row_hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_label}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit events are append-only")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from openlpse.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dasbor/", views.dashboard, name="dashboard"),
+    path("lpse/<slug:lpse_slug>/", views.lpse_home, name="lpse_home"),
+]
