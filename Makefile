@@ -43,3 +43,8 @@ messages: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Regenerate the auto-generated initial migrations (only until the first release).
+migrations: $(VENV)/.installed-dev
+	rm -f openlpse/*/migrations/0*_initial.py
+	$(BIN)/python manage.py makemigrations core accounts organizations ops

@@ -1,2 +1,9 @@
+"""Accounts URLs: sign-in and security (urls_auth), roles (urls_roles)."""
+
+from django.urls import include, path
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("openlpse.accounts.urls_auth")),
+    path("peran/", include("openlpse.accounts.urls_roles")),
+]
