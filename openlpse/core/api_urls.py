@@ -1,5 +1,23 @@
-from django.urls import path
+"""URLs under /api/v1/: the API's routers, then JSON answers for anything else.
 
+Routers are mounted here rather than in `api.py`, so an app's `api.py` may import
+`openlpse.core.api` (for `InputSchema`) without an import cycle.
+"""
+
+from django.urls import URLPattern, URLResolver, path, re_path
+
+from openlpse.accounts.api import router as accounts_router
 from openlpse.core.api import api
+from openlpse.core.api_errors import json_method_not_allowed, not_found_view
 
-urlpatterns = [path("", api.urls)]
+api.add_router("", accounts_router)
+
+_patterns, _app_name, _namespace = api.urls
+for _pattern in _patterns:
+    if isinstance(_pattern, URLPattern):
+        _pattern.callback = json_method_not_allowed(_pattern.callback)
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", (_patterns, _app_name, _namespace)),
+    re_path(r"", not_found_view),
+]

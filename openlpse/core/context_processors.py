@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    """Current LPSE (if the URL names one), all LPSEs for the chooser, and the server time."""
+    """Current LPSE (from the URL or the chooser), all LPSEs for the chooser, the server time."""
     from openlpse.core import portal as portal_ctx
 
     return portal_ctx.context_for(request)

@@ -29,7 +29,9 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+        response.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        )
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             # Pages of a signed-in user are never kept by shared or browser caches.

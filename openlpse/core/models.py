@@ -1,8 +1,46 @@
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(PermissionError):
+    """Raised when code tries to change or remove an audit event."""
+
+    def __init__(self, operation: str = "change") -> None:
+        super().__init__(f"audit events are append-only ({operation} refused)")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Refuses every bulk write: events are appended one at a time by `audit.record()` only."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("update")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("delete")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("bulk_update")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        # bulk_create would skip the chain (seq, prev_hash, row_hash are computed by record()).
+        raise AppendOnlyError("bulk_create")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("update_or_create")
+
+    def _raw_delete(self, using: Any) -> NoReturn:
+        raise AppendOnlyError("delete")
+
+    def _update(self, values: Any) -> NoReturn:
+        raise AppendOnlyError("update")
+
+
+AuditEventManager = models.Manager.from_queryset(AuditEventQuerySet)
 
 
 class StoredFile(models.Model):
@@ -17,8 +55,12 @@ class StoredFile(models.Model):
     detected_type = models.CharField(_("detected type"), max_length=20)
     size = models.BigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    lpse = models.ForeignKey("organizations.Lpse", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lpse = models.ForeignKey(
+        "organizations.Lpse", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("stored at"))
 
     class Meta:
@@ -32,15 +74,24 @@ class StoredFile(models.Model):
 class AuditEvent(models.Model):
     """One entry of the append-only, hash-chained audit log (architecture §6).
 
-    `canon` holds the exact canonical bytes (RFC 8785 JSON) that were hashed, so an external
-    verifier hashes stored bytes instead of re-serialising. row_hash = SHA-256(prev_hash ||
-    canon); `seq` is gap-free. The model refuses update and delete; on PostgreSQL triggers and
-    grants refuse them too (migration 0002).
+    `canon` holds the exact canonical bytes (RFC 8785 JSON of every other column except
+    `row_hash`) that were hashed, so an external verifier hashes stored bytes instead of
+    re-serialising; `audit_verify` also re-derives them from the columns, so an edit of any
+    column is caught. row_hash = SHA-256(prev_hash || canon); `seq` is gap-free. The model and
+    its queryset refuse update and delete; on PostgreSQL triggers (migration 0100) and the grants
+    of `manage.py audit_harden` refuse them too. docs/audit-chain.md explains the design.
     """
 
     seq = models.BigIntegerField(_("sequence"), unique=True)
     occurred_at = models.DateTimeField(_("time"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
     actor_label = models.CharField(_("actor"), max_length=200)
     action = models.CharField(_("action"), max_length=80, db_index=True)
     object_type = models.CharField(_("object type"), max_length=80, blank=True)
@@ -55,19 +106,24 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     row_hash = models.CharField(_("hash"), max_length=64)
 
+    objects = AuditEventManager()
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor", "occurred_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_label}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise PermissionError("audit events are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+            raise AppendOnlyError("update")
+        super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise PermissionError("audit events are append-only")
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("delete")

@@ -14,17 +14,25 @@ class Lpse(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    region = models.CharField(_("region"), max_length=200, help_text=_("e.g. Kabupaten Lampung Timur"))
+    region = models.CharField(
+        _("region"), max_length=200, help_text=_("e.g. Kabupaten Lampung Timur")
+    )
     province = models.CharField(_("province"), max_length=100, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=40, choices=TimeZone.choices, default=TimeZone.WIB)
+    time_zone = models.CharField(
+        _("time zone"), max_length=40, choices=TimeZone.choices, default=TimeZone.WIB
+    )
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=60, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     helpdesk_hours = models.CharField(_("helpdesk hours"), max_length=120, blank=True)
-    logo = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    logo = models.ForeignKey(
+        "core.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     working_days = models.CharField(
-        _("working days"), max_length=20, default="0,1,2,3,4",
+        _("working days"),
+        max_length=20,
+        default="0,1,2,3,4",
         help_text=_("Weekdays the LPSE works, 0 = Monday."),
     )
     working_hours_start = models.TimeField(_("working hours start"), default="08:00")
@@ -52,7 +60,11 @@ class Holiday(models.Model):
         verbose_name = _("holiday")
         verbose_name_plural = _("holidays")
         ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["lpse", "date"], name="organizations_holiday_unique_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lpse", "date"], name="organizations_holiday_unique_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
@@ -65,7 +77,9 @@ class Agency(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=250)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     address = models.TextField(_("address"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -73,7 +87,11 @@ class Agency(models.Model):
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["lpse", "code"], name="organizations_agency_code_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lpse", "code"], name="organizations_agency_code_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -92,7 +110,11 @@ class WorkUnit(models.Model):
         verbose_name = _("work unit")
         verbose_name_plural = _("work units")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="organizations_workunit_code_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "code"], name="organizations_workunit_code_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -110,7 +132,11 @@ class LpseUnit(models.Model):
     class Meta:
         verbose_name = _("LPSE unit")
         verbose_name_plural = _("LPSE units")
-        constraints = [models.UniqueConstraint(fields=["lpse", "kind"], name="organizations_lpseunit_one_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lpse", "kind"], name="organizations_lpseunit_one_per_kind"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or self.get_kind_display()
@@ -120,15 +146,28 @@ class StaffAssignment(models.Model):
     """A person placed in an LPSE unit, with position, period and appointment letter (SK)."""
 
     unit = models.ForeignKey(LpseUnit, on_delete=models.PROTECT, related_name="staff")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lpse_staff_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lpse_staff_assignments"
+    )
     position = models.CharField(_("position"), max_length=120)
     is_head = models.BooleanField(_("head of unit"), default=False)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     sk_number = models.CharField(_("SK number"), max_length=120)
     sk_date = models.DateField(_("SK date"))
+    role_assignment = models.OneToOneField(
+        "accounts.RoleAssignment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_assignment",
+        help_text=_(
+            "The LPSE staff role granted with this placement; revoked when the placement ends."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("staff assignment")
@@ -137,6 +176,12 @@ class StaffAssignment(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="organizations_staffassignment_period_valid",
+            ),
+            # A person holds at most one open placement in a given unit.
+            models.UniqueConstraint(
+                fields=["unit", "user"],
+                condition=Q(ended_at__isnull=True),
+                name="organizations_staffassignment_one_open_per_unit",
             ),
         ]
 

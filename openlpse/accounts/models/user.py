@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -22,11 +24,14 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=[("id", "Bahasa Indonesia"), ("en", "English")], default="id"
+        _("preferred language"),
+        max_length=5,
+        choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+        default="id",
     )
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
 
-    objects = OpenLpseUserManager()
+    objects: ClassVar[OpenLpseUserManager] = OpenLpseUserManager()
 
     class Meta:
         verbose_name = _("user")

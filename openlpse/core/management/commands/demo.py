@@ -1,0 +1,49 @@
+"""`python manage.py demo`: load the demo data (idempotent) and print the demo logins.
+
+`--if-empty` loads only when the database has no LPSE yet (what `make run` uses), and prints
+the logins in every case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from openlpse.core.demo import data, loader
+
+
+class Command(BaseCommand):
+    help = "Load the demo LPSEs (Lampung Timur, Karangasem) with one login per role, and print the logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only when no LPSE exists yet; print the demo logins in every case.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from openlpse.organizations.models import Lpse
+
+        if options["if_empty"] and Lpse.objects.exists():
+            self.stdout.write("LPSEs already exist: demo data not loaded.")
+        else:
+            loader.load()
+            self.stdout.write("Demo data loaded (running it again changes nothing).")
+        rows = loader.logins()
+        if not rows:
+            self.stdout.write("No demo logins exist in this database.")
+            return
+        self.stdout.write("")
+        self.stdout.write(loader.format_table(rows))
+        self.stdout.write("")
+        self.stdout.write(f"Every demo login uses the password: {data.DEMO_PASSWORD}")
+        self.stdout.write(
+            "Officials, LPSE staff and auditors sign in with a second factor: add the TOTP secret above to an "
+            "authenticator app. DEMO ONLY: these secrets are derived from the user names and are not secret."
+        )
+        self.stdout.write(
+            "The holiday calendars hold the national holidays of 2026 (SKB) and the fixed-date ones of 2027; "
+            "an LPSE administrator must confirm them and add regional holidays."
+        )
