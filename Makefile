@@ -1,13 +1,18 @@
 # OpenLPSE: two commands. `make run` serves the portal with demo data; `make test` runs the suite.
-PYTHON ?= python3.11
+# Needs only Python 3.11+ (with its venv module) and make; everything else goes into .venv.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+ADDR ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: run test venv dev lint typecheck check messages clean
+.PHONY: run test venv dev lint typecheck check ci messages migrations clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@test -n "$(PYTHON)" || { echo "make: Python 3.11 was not found. Install python3.11 (and python3.11-venv on Debian/Ubuntu)." >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "make: OpenLPSE needs Python 3.11 or newer; $(PYTHON) is older. Set PYTHON=/path/to/python3.11." >&2; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "make: could not create $(VENV). On Debian/Ubuntu install the venv module: sudo apt-get install python3.11-venv" >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall only when the dependency list changes.
@@ -22,13 +27,19 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 venv: $(VENV)/.installed-run
 dev: $(VENV)/.installed-dev
 
+# Migrate, load the demo data when the database is empty (it prints the demo logins), then
+# serve on http://$(ADDR):$(PORT) with the chronograph running beside the web server.
 run: $(VENV)/.installed-run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo --if-empty
-	$(BIN)/python manage.py serve --addr 127.0.0.1 --port 8000
+	$(BIN)/python manage.py serve --addr $(ADDR) --port $(PORT)
 
+# The whole suite. DATABASE_URL=postgres://... runs it on PostgreSQL (pytest-django creates and
+# drops test_<name>). Exit status 5 (no tests collected) is a failure, never a silent pass.
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; this counts as a failure." >&2; fi; \
+	exit $$rc
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -36,6 +47,12 @@ lint: $(VENV)/.installed-dev
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy openlpse config
+
+check: lint typecheck test
+
+# Everything CI runs (lint, types, deploy check, migrations check, tests on PostgreSQL and SQLite).
+ci:
+	bash .ci/run
 
 messages: $(VENV)/.installed-dev
 	cd openlpse && ../$(BIN)/django-admin makemessages --settings=config.settings.test --pythonpath=.. -l id -l en --no-obsolete --ignore='tests/*'

@@ -29,32 +29,104 @@ class Var:
 VARIABLES: dict[str, Var] = {
     v.name: v
     for v in [
-        Var("DJANGO_SETTINGS_MODULE", "config.settings.local", "Settings module: config.settings.local, .test or .production."),
-        Var("OPENLPSE_VAR_DIR", str(BASE_DIR / "var"), "Directory for local state: SQLite file, secret key, uploads, mail."),
-        Var("DATABASE_URL", None, "Database URL. Default: SQLite file `var/openlpse.sqlite3`. PostgreSQL: `postgres://user:pass@host:5432/db`."),
-        Var("OPENLPSE_SECRET_KEY", None, "Django secret key. Required in production; local mode creates `var/secret_key` on first run."),
-        Var("OPENLPSE_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the portal answers to. Required in production."),
-        Var("OPENLPSE_CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://lpse.example.go.id) trusted for CSRF behind a proxy."),
-        Var("OPENLPSE_DEBUG", "0", "1 turns on Django's debug pages (local settings only; production ignores it)."),
+        Var(
+            "DJANGO_SETTINGS_MODULE",
+            "config.settings.local",
+            "Settings module: config.settings.local, .test or .production.",
+        ),
+        Var(
+            "OPENLPSE_VAR_DIR",
+            str(BASE_DIR / "var"),
+            "Directory for local state: SQLite file, secret key, uploads, mail.",
+        ),
+        Var(
+            "DATABASE_URL",
+            None,
+            "Database URL. Default: SQLite file `var/openlpse.sqlite3`. PostgreSQL: `postgres://user:pass@host:5432/db`.",
+        ),
+        Var(
+            "OPENLPSE_SECRET_KEY",
+            None,
+            "Django secret key. Required in production; local mode creates `var/secret_key` on first run.",
+        ),
+        Var(
+            "OPENLPSE_ALLOWED_HOSTS",
+            "127.0.0.1,localhost",
+            "Comma-separated host names the portal answers to. Required in production.",
+        ),
+        Var(
+            "OPENLPSE_CSRF_TRUSTED_ORIGINS",
+            "",
+            "Comma-separated origins (https://lpse.example.go.id) trusted for CSRF behind a proxy.",
+        ),
+        Var(
+            "OPENLPSE_DEBUG",
+            "0",
+            "1 turns on Django's debug pages (local settings only; production ignores it).",
+        ),
         Var("OPENLPSE_MEDIA_ROOT", None, "Where uploaded files are stored. Default: `var/media`."),
-        Var("OPENLPSE_STATIC_ROOT", None, "Where `collectstatic` puts static files. Default: `var/static`."),
-        Var("OPENLPSE_EMAIL_BACKEND", None, "Django e-mail backend. Default: files under `var/mail` locally, SMTP in production."),
+        Var(
+            "OPENLPSE_STATIC_ROOT",
+            None,
+            "Where `collectstatic` puts static files. Default: `var/static`.",
+        ),
+        Var(
+            "OPENLPSE_EMAIL_BACKEND",
+            None,
+            "Django e-mail backend. Default: files under `var/mail` locally, SMTP in production.",
+        ),
         Var("OPENLPSE_EMAIL_HOST", "localhost", "SMTP host."),
         Var("OPENLPSE_EMAIL_PORT", "25", "SMTP port."),
         Var("OPENLPSE_EMAIL_HOST_USER", "", "SMTP user name."),
         Var("OPENLPSE_EMAIL_HOST_PASSWORD", "", "SMTP password."),
         Var("OPENLPSE_EMAIL_USE_TLS", "0", "1 to use STARTTLS for SMTP."),
-        Var("OPENLPSE_DEFAULT_FROM_EMAIL", "OpenLPSE <noreply@localhost>", "Sender address of system e-mail."),
-        Var("OPENLPSE_SESSION_IDLE_SECONDS", "1800", "A session ends after this many seconds without a request (ASVS 7.3.1)."),
-        Var("OPENLPSE_SESSION_ABSOLUTE_SECONDS", "43200", "A session ends this many seconds after login, active or not (ASVS 7.3.2)."),
-        Var("OPENLPSE_LOGIN_FAILURES_PER_ACCOUNT", "5", "Failed logins on one account (from one IP) before that pair must wait."),
-        Var("OPENLPSE_LOGIN_FAILURES_PER_IP", "30", "Failed logins from one IP (any account) before that IP must wait."),
-        Var("OPENLPSE_LOGIN_LOCK_SECONDS", "900", "How long the wait lasts after too many failures."),
+        Var(
+            "OPENLPSE_DEFAULT_FROM_EMAIL",
+            "OpenLPSE <noreply@localhost>",
+            "Sender address of system e-mail.",
+        ),
+        Var(
+            "OPENLPSE_SESSION_IDLE_SECONDS",
+            "1800",
+            "A session ends after this many seconds without a request (ASVS 7.3.1).",
+        ),
+        Var(
+            "OPENLPSE_SESSION_ABSOLUTE_SECONDS",
+            "43200",
+            "A session ends this many seconds after login, active or not (ASVS 7.3.2).",
+        ),
+        Var(
+            "OPENLPSE_LOGIN_FAILURES_PER_ACCOUNT",
+            "5",
+            "Failed logins on one account (from one IP) before that pair must wait.",
+        ),
+        Var(
+            "OPENLPSE_LOGIN_FAILURES_PER_IP",
+            "30",
+            "Failed logins from one IP (any account) before that IP must wait.",
+        ),
+        Var(
+            "OPENLPSE_LOGIN_LOCK_SECONDS", "900", "How long the wait lasts after too many failures."
+        ),
         Var("OPENLPSE_API_TOKEN_DAYS", "90", "Lifetime of a new API token, in days."),
-        Var("OPENLPSE_MAX_REQUEST_BYTES", "10485760", "Largest request body accepted outside file uploads (bytes)."),
-        Var("OPENLPSE_HSTS_SECONDS", "31536000", "Strict-Transport-Security max-age in production."),
-        Var("OPENLPSE_SECURE_SSL_REDIRECT", "1", "Production: redirect HTTP to HTTPS (turn off only when a proxy does it)."),
-        Var("OPENLPSE_TRUST_X_FORWARDED_FOR", "0", "1 when behind a reverse proxy that sets X-Forwarded-For (client IP for logs and throttling)."),
+        Var(
+            "OPENLPSE_MAX_REQUEST_BYTES",
+            "10485760",
+            "Largest request body accepted outside file uploads (bytes).",
+        ),
+        Var(
+            "OPENLPSE_HSTS_SECONDS", "31536000", "Strict-Transport-Security max-age in production."
+        ),
+        Var(
+            "OPENLPSE_SECURE_SSL_REDIRECT",
+            "1",
+            "Production: redirect HTTP to HTTPS (turn off only when a proxy does it).",
+        ),
+        Var(
+            "OPENLPSE_TRUST_X_FORWARDED_FOR",
+            "0",
+            "1 when behind a reverse proxy that sets X-Forwarded-For (client IP for logs and throttling).",
+        ),
         Var("OPENLPSE_CHRONOGRAPH_INTERVAL", "15", "Seconds between chronograph passes."),
         Var("OPENLPSE_LOG_LEVEL", "INFO", "Log level of the application loggers."),
     ]

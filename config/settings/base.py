@@ -107,7 +107,10 @@ PASSWORD_HASHERS = [
 # ASVS 6.2.1/6.2.4/6.2.5/6.2.9/6.2.11: length, not composition; common and context words refused.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "openlpse.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -197,7 +200,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"openlpse": {"handlers": ["console"], "level": env.get_str("OPENLPSE_LOG_LEVEL"), "propagate": False}},
+    "loggers": {
+        "openlpse": {
+            "handlers": ["console"],
+            "level": env.get_str("OPENLPSE_LOG_LEVEL"),
+            "propagate": False,
+        }
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -7,7 +7,9 @@ from .base import STATIC_ROOT, VAR_DIR
 
 SECRET_KEY = env.local_secret_key()
 DEBUG = env.get_bool("OPENLPSE_DEBUG")
-EMAIL_BACKEND = env.get("OPENLPSE_EMAIL_BACKEND") or "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_BACKEND = (
+    env.get("OPENLPSE_EMAIL_BACKEND") or "django.core.mail.backends.filebased.EmailBackend"
+)
 (VAR_DIR / "mail").mkdir(parents=True, exist_ok=True)
 
 # `manage.py serve` runs the development server with DEBUG off; WhiteNoise then serves the

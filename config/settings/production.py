@@ -15,7 +15,9 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
 if not env.get("DATABASE_URL"):
     raise ConfigurationError("DATABASE_URL must be set in production (PostgreSQL).")
 if not env.get_list("OPENLPSE_ALLOWED_HOSTS") or "OPENLPSE_ALLOWED_HOSTS" not in os.environ:
-    raise ConfigurationError("OPENLPSE_ALLOWED_HOSTS must name the portal's host names in production.")
+    raise ConfigurationError(
+        "OPENLPSE_ALLOWED_HOSTS must name the portal's host names in production."
+    )
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env.get_bool("OPENLPSE_SECURE_SSL_REDIRECT")

@@ -17,7 +17,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="openlpse-test-media-"))
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / ".tmp")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # WhiteNoise warns when STATIC_ROOT is missing; tests serve static files through the finders.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = MEDIA_ROOT / ".static"

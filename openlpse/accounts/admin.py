@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from openlpse.accounts.models.access_log import AccessLogEntry
@@ -57,3 +63,19 @@ class AccessLogEntryAdmin(_AccessLogAdminBase):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin has no sign-in form of its own: everyone signs in through the accounts page,
+    which throttles, logs and asks for the second factor."""
+    next_url = request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect(next_url)
+        raise PermissionDenied
+    return redirect_to_login(next_url, settings.LOGIN_URL)
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign]

@@ -10,7 +10,9 @@ from ninja import Field, Query, Router, Schema, Status
 
 from openlpse.accounts import permissions
 from openlpse.accounts.api_auth import token_auth
-from openlpse.accounts.models import ApiToken, RoleAssignment, User
+from openlpse.accounts.models.roles import RoleAssignment
+from openlpse.accounts.models.tokens import ApiToken
+from openlpse.accounts.models.user import User
 from openlpse.accounts.services import tokens
 from openlpse.core import clock
 from openlpse.core.api import InputSchema
@@ -75,7 +77,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 class TokenIn(InputSchema):
-    name: str = Field(min_length=1, max_length=tokens.NAME_MAX_LENGTH, description="What the token is for.")
+    name: str = Field(
+        min_length=1, max_length=tokens.NAME_MAX_LENGTH, description="What the token is for."
+    )
 
 
 class TokenOut(Schema):
@@ -102,7 +106,7 @@ class TokenCreatedOut(TokenOut):
     response={201: TokenCreatedOut, **error_responses(400, 401, 403, 413)},
     summary="Create an API token for yourself",
 )
-def token_create(request: HttpRequest, payload: TokenIn) -> Status:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     user = _user(request)
     issued = tokens.token_create(user=user, name=payload.name, actor=user)
     created = issued.token
@@ -111,20 +115,27 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
 
 
 @router.get(
-    "/tokens", response={200: CursorPage[TokenOut], **error_responses(400, 401)}, summary="List your API tokens"
+    "/tokens",
+    response={200: CursorPage[TokenOut], **error_responses(400, 401)},
+    summary="List your API tokens",
 )
 def token_list(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
     """Newest first, revoked and expired ones included."""
     page = paginate(
-        tokens.token_list_own(user=_user(request)), order_by="-created_at", cursor=params.cursor, limit=params.limit
+        tokens.token_list_own(user=_user(request)),
+        order_by="-created_at",
+        cursor=params.cursor,
+        limit=params.limit,
     )
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.delete(
-    "/tokens/{token_id}", response={204: None, **error_responses(401, 404)}, summary="Revoke one of your API tokens"
+    "/tokens/{token_id}",
+    response={204: None, **error_responses(401, 404)},
+    summary="Revoke one of your API tokens",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> Status:
+def token_revoke(request: HttpRequest, token_id: int) -> Status[Any]:
     user = _user(request)
     token = tokens.access_token(user=user, token_id=token_id)
     tokens.token_revoke(token=token, actor=user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from openlpse.accounts.models import User
+from openlpse.accounts.models.user import User
 from openlpse.accounts.services.tokens import TokenRefused, token_authenticate
 from openlpse.core.api_errors import InvalidToken, TokenExpired
 

@@ -5,14 +5,18 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from openlpse.accounts.models import User
+from openlpse.accounts.models.user import User
 
 
 class UsernameOrEmailBackend(ModelBackend):
     """Sign in with the user name or the e-mail address, both case-insensitive."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> User | None:
         if username is None or password is None:
             return None

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from openlpse.accounts import selectors
 from openlpse.accounts.services import sessions
@@ -113,6 +114,4 @@ class MfaEnforcementMiddleware:
 
 
 def _next(request: HttpRequest) -> str:
-    from django.utils.http import urlencode
-
     return urlencode({"next": request.get_full_path()})

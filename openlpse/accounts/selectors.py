@@ -53,10 +53,6 @@ def user_requires_mfa(user: Any) -> bool:
     return _active_assignments(user, MFA_REQUIRED_ROLES).exists()
 
 
-def user_confirmed_totp(user: Any) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).order_by("-id").first()
-
-
 def user_has_confirmed_totp(user: Any) -> bool:
     return bool(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists())
 

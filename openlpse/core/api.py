@@ -72,14 +72,23 @@ class LpseDetailOut(LpseOut):
     helpdesk_hours: str
 
 
-@lpse_router.get("", response={200: CursorPage[LpseOut], **error_responses(400)}, summary="List the LPSEs")
+@lpse_router.get(
+    "", response={200: CursorPage[LpseOut], **error_responses(400)}, summary="List the LPSEs"
+)
 def lpse_list(request: HttpRequest, params: Query[PageParams]) -> dict[str, object]:
     """The active LPSEs of this deployment, by name."""
-    page = paginate(Lpse.objects.filter(is_active=True), order_by="name", cursor=params.cursor, limit=params.limit)
+    page = paginate(
+        Lpse.objects.filter(is_active=True),
+        order_by="name",
+        cursor=params.cursor,
+        limit=params.limit,
+    )
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@lpse_router.get("/{slug}", response={200: LpseDetailOut, **error_responses(404)}, summary="One LPSE")
+@lpse_router.get(
+    "/{slug}", response={200: LpseDetailOut, **error_responses(404)}, summary="One LPSE"
+)
 def lpse_detail(request: HttpRequest, slug: str) -> Lpse:
     lpse = Lpse.objects.filter(slug=slug, is_active=True).first()
     if lpse is None:

@@ -128,7 +128,11 @@ def domain_error_response(exc: errors.DomainError) -> JsonResponse:
         except (KeyError, TypeError, ValueError):
             message = str(message)
     return error_response(
-        status=exc.http_status, code=exc.code, message=message, fields=exc.fields or None, headers=headers
+        status=exc.http_status,
+        code=exc.code,
+        message=message,
+        fields=exc.fields or None,
+        headers=headers,
     )
 
 
@@ -161,7 +165,9 @@ _FIELD_MESSAGES: dict[str, str | Promise] = {
     "datetime_type": _("Expected a date and time such as 2025-01-31T14:05:00+07:00."),
     "datetime_parsing": _("Expected a date and time such as 2025-01-31T14:05:00+07:00."),
     "datetime_from_date_parsing": _("Expected a date and time such as 2025-01-31T14:05:00+07:00."),
-    "timezone_aware": _("Expected a date and time with a time zone, such as 2025-01-31T14:05:00+07:00."),
+    "timezone_aware": _(
+        "Expected a date and time with a time zone, such as 2025-01-31T14:05:00+07:00."
+    ),
     "uuid_type": _("Expected a UUID."),
     "uuid_parsing": _("Expected a UUID."),
     "list_type": _("Expected a list."),

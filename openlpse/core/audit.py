@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils.ipv6 import clean_ipv6_address
 
-from openlpse.core import clock, request_context
+from openlpse.core import clock, merkle, request_context
 from openlpse.core.models import AuditEvent
 
 GENESIS_HASH = "00" * 32
@@ -359,3 +359,16 @@ def verify_export(lines: Iterable[str]) -> ChainReport:
     return ChainReport(
         ok=True, count=expected_seq - 1, head_seq=expected_seq - 1, head_hash=prev_hash
     )
+
+
+# --- Merkle root for checkpoints -------------------------------------------------------------
+
+
+def merkle_root(*, size: int | None = None, chunk_size: int = 2000) -> tuple[int, bytes]:
+    """(size, RFC 6962 root) over the `row_hash` bytes of events 1..size (all by default),
+    streamed. Published in signed checkpoints; a later recompute that differs, or a log shorter
+    than a checkpoint, shows rewriting that the chain alone cannot."""
+    rows = AuditEvent.objects.order_by("seq").values_list("row_hash", flat=True)
+    if size is not None:
+        rows = rows.filter(seq__lte=size)
+    return merkle.root(bytes.fromhex(h) for h in rows.iterator(chunk_size=chunk_size))

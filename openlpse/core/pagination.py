@@ -44,13 +44,19 @@ T = TypeVar("T")
 class PageParams(Schema):
     """Query parameters of every paginated list: `?limit=50&cursor=...`."""
 
-    cursor: str | None = SchemaField(None, description="next_cursor of the previous page; omit for the first page.")
-    limit: int = SchemaField(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page, 1 to 200.")
+    cursor: str | None = SchemaField(
+        None, description="next_cursor of the previous page; omit for the first page."
+    )
+    limit: int = SchemaField(
+        DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page, 1 to 200."
+    )
 
 
 class CursorPage(Schema, Generic[T]):
     items: list[T]
-    next_cursor: str | None = SchemaField(description="Pass as `cursor` to get the next page; null on the last page.")
+    next_cursor: str | None = SchemaField(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
 
 
 @dataclass(frozen=True)
@@ -91,10 +97,14 @@ def _b64decode(text: str) -> bytes:
 
 def encode_cursor(*, order_by: str, key: Any, pk: Any) -> str:
     payload = {"o": order_by, "k": _plain(key), "i": _plain(pk)}
-    return _b64encode(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    return _b64encode(
+        json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    )
 
 
-def decode_cursor(cursor: str, *, order_by: str, key_field: Field[Any, Any], pk_field: Field[Any, Any]) -> tuple[Any, Any]:
+def decode_cursor(
+    cursor: str, *, order_by: str, key_field: Field[Any, Any], pk_field: Field[Any, Any]
+) -> tuple[Any, Any]:
     """(key, pk) from a cursor made by `encode_cursor` for the same ordering, else invalid."""
     if len(cursor) > MAX_CURSOR_LENGTH:
         raise _invalid_cursor()
@@ -106,7 +116,10 @@ def decode_cursor(cursor: str, *, order_by: str, key_field: Field[Any, Any], pk_
         raise _invalid_cursor()
     if payload["k"] is None or payload["i"] is None:
         raise _invalid_cursor()
-    if not all(isinstance(payload[k], str | int | float) and not isinstance(payload[k], bool) for k in ("k", "i")):
+    if not all(
+        isinstance(payload[k], str | int | float) and not isinstance(payload[k], bool)
+        for k in ("k", "i")
+    ):
         raise _invalid_cursor()
     try:
         return key_field.to_python(payload["k"]), pk_field.to_python(payload["i"])
@@ -118,9 +131,13 @@ def _key_field(model: type[Model], name: str) -> Field[Any, Any]:
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist as exc:
-        raise ImproperlyConfigured(f"cannot paginate {model.__name__} by unknown field {name!r}") from exc
+        raise ImproperlyConfigured(
+            f"cannot paginate {model.__name__} by unknown field {name!r}"
+        ) from exc
     if not isinstance(field, Field) or not field.concrete or field.is_relation or field.null:
-        raise ImproperlyConfigured(f"cannot paginate {model.__name__} by {name!r}: use a non-null plain field")
+        raise ImproperlyConfigured(
+            f"cannot paginate {model.__name__} by {name!r}: use a non-null plain field"
+        )
     return field
 
 
@@ -141,11 +158,15 @@ def paginate(queryset: QuerySet[M], *, order_by: str, cursor: str | None, limit:
     ordered = queryset.order_by(f"-{name}" if descending else name, "-pk" if descending else "pk")
     if cursor:
         key, pk = decode_cursor(cursor, order_by=order_by, key_field=key_field, pk_field=pk_field)
-        ordered = ordered.filter(Q(**{f"{name}__{direction}": key}) | Q(**{name: key, f"pk__{direction}": pk}))
+        ordered = ordered.filter(
+            Q(**{f"{name}__{direction}": key}) | Q(**{name: key, f"pk__{direction}": pk})
+        )
     rows = list(ordered[: limit + 1])
     items: Sequence[M] = rows[:limit]
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
-        next_cursor = encode_cursor(order_by=order_by, key=getattr(last, key_field.attname), pk=last.pk)
+        next_cursor = encode_cursor(
+            order_by=order_by, key=getattr(last, key_field.attname), pk=last.pk
+        )
     return Page(items=list(items), next_cursor=next_cursor)

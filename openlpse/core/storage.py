@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -28,12 +29,14 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.files.uploadedfile import TemporaryUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db import transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from openlpse.core import audit, clock, filetypes
-from openlpse.core.errors import PayloadTooLarge, UnsupportedMediaType
+from openlpse.core.errors import PayloadTooLarge, StorageFull, UnsupportedMediaType
 from openlpse.core.models import StoredFile
 
 if TYPE_CHECKING:
@@ -127,6 +130,41 @@ class DurableFileSystemStorage(FileSystemStorage):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
             raise
+
+
+class HashedTemporaryUploadedFile(TemporaryUploadedFile):
+    """A temporary upload whose SHA-256 was computed while it was received."""
+
+    sha256: str = ""
+
+
+class HashingFileUploadHandler(TemporaryFileUploadHandler):
+    """Streams each uploaded file to a temporary file (like Django's handler) and computes its
+    SHA-256 on the way in, in 1 MB chunks, so that `file_store()` need not read it again: the
+    upload is then written once, fsynced and renamed into the storage.
+
+    settings: FILE_UPLOAD_HANDLERS = ["openlpse.core.storage.HashingFileUploadHandler"]
+    """
+
+    chunk_size = CHUNK_SIZE
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.hashed = HashedTemporaryUploadedFile(
+            self.file_name or "", self.content_type, 0, self.charset, self.content_type_extra
+        )
+        self.file = self.hashed
+        self.hasher = hashlib.sha256()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.hasher.update(raw_data)
+        self.hashed.write(raw_data)
+
+    def file_complete(self, file_size: int) -> HashedTemporaryUploadedFile:
+        self.hashed.seek(0)
+        self.hashed.size = file_size
+        self.hashed.sha256 = self.hasher.hexdigest()
+        return self.hashed
 
 
 class _StagedFile(File):  # type: ignore[type-arg]
@@ -245,6 +283,7 @@ class _Scan:
         self.size = 0
         self.head = b""
         self.head_checked = False
+        self.digest = ""
 
     def feed(self, chunk: bytes) -> None:
         self.size += len(chunk)
@@ -255,6 +294,16 @@ class _Scan:
         if not self.head_checked and len(self.head) >= filetypes.HEAD_SIZE:
             self.check_head()
         self.hasher.update(chunk)
+
+    def adopt(self, upload: HashedTemporaryUploadedFile) -> None:
+        """Take the size and SHA-256 that the upload handler computed on receipt."""
+        if upload.size is None or upload.size > self.kind.max_bytes:
+            raise _too_large(self.name, self.kind)
+        self.size = upload.size
+        self.digest = upload.sha256
+
+    def hexdigest(self) -> str:
+        return self.digest or self.hasher.hexdigest()
 
     def check_head(self) -> None:
         """Refuse a stream early when its first bytes already rule out every accepted type."""
@@ -286,6 +335,15 @@ def _staging_path(storage: Storage) -> str:
     return os.path.join(directory, f"{uuid.uuid4().hex}.part")
 
 
+def _save(storage: Storage, key: str, content: Any) -> str:
+    try:
+        return storage.save(key, content)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull from exc  # 507: the client keeps its file and retries later
+        raise
+
+
 def file_store(
     *,
     upload: Any,
@@ -296,7 +354,8 @@ def file_store(
 ) -> StoredFile:
     """Store an uploaded file (a Django UploadedFile or any binary file object) as `kind`.
 
-    Raises PayloadTooLarge or UnsupportedMediaType (nothing stored) when the kind refuses it.
+    Raises PayloadTooLarge or UnsupportedMediaType (nothing stored) when the kind refuses it,
+    StorageFull when the disk is full (nothing stored either).
     The upload is consumed: a Django temporary upload is moved into the storage, not copied.
     Runs in the caller's transaction; the file is durable before that transaction commits.
     """
@@ -315,7 +374,10 @@ def file_store(
             code = filetypes.detect(upload)
             if not spec.accepts(code):
                 raise _not_accepted(name, code, spec)
-            if hasattr(upload, "temporary_file_path"):
+            if isinstance(upload, HashedTemporaryUploadedFile) and upload.sha256:
+                scan.adopt(upload)  # hashed while it was received (HashingFileUploadHandler)
+                content = upload
+            elif hasattr(upload, "temporary_file_path"):
                 for chunk in _chunks(upload):  # hashed here, moved (not copied) by save()
                     scan.feed(chunk)
                 content = upload
@@ -334,7 +396,7 @@ def file_store(
         if scan.size == 0:
             raise _not_accepted(name, "empty", spec)
         with transaction.atomic():
-            key = storage.save(_new_key(spec, code), content)
+            key = _save(storage, _new_key(spec, code), content)
             try:
                 stored = StoredFile.objects.create(
                     storage_key=key,
@@ -344,7 +406,7 @@ def file_store(
                     content_type=filetypes.TYPES[code].mime,
                     detected_type=code,
                     size=scan.size,
-                    sha256=scan.hasher.hexdigest(),
+                    sha256=scan.hexdigest(),
                     owner=owner,
                     lpse=lpse,
                     created_at=clock.now(),

@@ -33,12 +33,16 @@ class DueCheck(models.Model):
         verbose_name_plural = _("due checks")
         indexes = [
             models.Index(
-                fields=["due_at", "id"], condition=Q(done_at__isnull=True), name="ops_duecheck_pending_due"
+                fields=["due_at", "id"],
+                condition=Q(done_at__isnull=True),
+                name="ops_duecheck_pending_due",
             ),
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "object_ref"], condition=Q(done_at__isnull=True), name="ops_duecheck_one_pending"
+                fields=["kind", "object_ref"],
+                condition=Q(done_at__isnull=True),
+                name="ops_duecheck_one_pending",
             ),
         ]
 

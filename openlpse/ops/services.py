@@ -63,7 +63,9 @@ def due_check_schedule(*, kind: str, object_ref: str = "", due_at: dt.datetime) 
     """
     with transaction.atomic():
         existing = (
-            DueCheck.objects.select_for_update().filter(kind=kind, object_ref=object_ref, done_at__isnull=True).first()
+            DueCheck.objects.select_for_update()
+            .filter(kind=kind, object_ref=object_ref, done_at__isnull=True)
+            .first()
         )
         if existing is None:
             try:
@@ -105,11 +107,21 @@ def _claim(*, runner_id: str, limit: int, now: dt.datetime) -> list[int]:
         # Else (SQLite): this transaction began with BEGIN IMMEDIATE and holds the write lock.
         ids = list(due.values_list("pk", flat=True)[:limit])
         if ids:
-            DueCheck.objects.filter(pk__in=ids).update(locked_by=runner_id, locked_until=now + LEASE)
+            DueCheck.objects.filter(pk__in=ids).update(
+                locked_by=runner_id, locked_until=now + LEASE
+            )
     return ids
 
 
-_OUTCOME_FIELDS = ["last_run_at", "locked_by", "locked_until", "due_at", "attempts", "last_error", "done_at"]
+_OUTCOME_FIELDS = [
+    "last_run_at",
+    "locked_by",
+    "locked_until",
+    "due_at",
+    "attempts",
+    "last_error",
+    "done_at",
+]
 
 
 def _release(check: DueCheck, now: dt.datetime) -> None:
@@ -119,7 +131,11 @@ def _release(check: DueCheck, now: dt.datetime) -> None:
 
 def _run_one(*, pk: int, runner_id: str, report: RunReport) -> None:
     with transaction.atomic():
-        check = DueCheck.objects.select_for_update().filter(pk=pk, locked_by=runner_id, done_at__isnull=True).first()
+        check = (
+            DueCheck.objects.select_for_update()
+            .filter(pk=pk, locked_by=runner_id, done_at__isnull=True)
+            .first()
+        )
         if check is None:
             report.skipped += 1  # our lease ran out and another runner finished it
             return
@@ -131,7 +147,9 @@ def _run_one(*, pk: int, runner_id: str, report: RunReport) -> None:
             with transaction.atomic():  # savepoint: a failing handler leaves no partial writes
                 next_due = func(check)
         except Exception as exc:
-            logger.exception("chronograph check %s (%s:%s) failed", check.pk, check.kind, check.object_ref)
+            logger.exception(
+                "chronograph check %s (%s:%s) failed", check.pk, check.kind, check.object_ref
+            )
             _release(check, now)
             check.attempts += 1
             check.last_error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]

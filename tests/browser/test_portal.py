@@ -179,3 +179,73 @@ def test_dashboard_back_office_layout(page, lpses, browser_sign_in, screenshot):
     assert page.locator("table.table tbody tr").count() == 2
     page.problems.assert_clean()
     screenshot(page, "dashboard")
+
+
+FORM_PAGE = """<html lang="id"><body>
+<form id="f" method="post" action="/echo"{confirm}><input name="note" value="x">
+<button name="go" value="1">Kirim</button></form></body></html>"""
+RECORD_SUBMITS = """
+window.__submits = [];
+document.addEventListener('submit', function (e) { window.__submits.push(e.defaultPrevented); });
+"""
+
+
+# page.wait_for_function waits for the held navigation to finish; this polls in the page instead.
+WAIT_DISABLED = """() => new Promise(resolve => {
+  const check = () => document.querySelector('#f button').disabled ? resolve(true) : setTimeout(check, 20);
+  check();
+})"""
+
+
+def _wait_until_disabled(page):
+    assert page.evaluate(WAIT_DISABLED) is True
+
+
+def _form_page(page, *, confirm=""):
+    page.goto("/")
+    page.set_content(FORM_PAGE.format(confirm=confirm))
+    page.add_script_tag(url="/static/openlpse/js/openlpse.js")
+    page.evaluate(RECORD_SUBMITS)  # registered after ours: sees what our handler decided
+
+
+def test_post_form_is_sent_once_with_the_clicked_button_and_comes_back_on_pageshow(page, lpses):
+    held = []
+    page.route("**/echo", lambda route: held.append(route))  # keep the request pending, as on a slow connection
+    _form_page(page)
+
+    page.get_by_role("button", name="Kirim").click(no_wait_after=True)
+    _wait_until_disabled(page)
+    page.evaluate("document.getElementById('f').requestSubmit()")
+
+    assert page.evaluate("window.__submits") == [False, True]  # the second submit was stopped
+    assert page.get_attribute("#f", "aria-busy") == "true"
+    assert len(held) == 1
+    assert held[0].request.post_data == "note=x&go=1"
+
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+    assert page.evaluate("document.querySelector('#f button').disabled") is False
+    assert page.get_attribute("#f", "data-submitting") is None
+
+
+def test_data_confirm_asks_before_sending(page, lpses):
+    held = []
+    page.route("**/echo", lambda route: held.append(route))
+    _form_page(page, confirm=' data-confirm="Hapus data ini?"')
+    questions = []
+
+    def dismiss(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name="Kirim").click()
+
+    assert questions == ["Hapus data ini?"]
+    assert page.evaluate("window.__submits") == [True]
+    assert held == []
+    assert page.evaluate("document.querySelector('#f button').disabled") is False
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Kirim").click(no_wait_after=True)
+    _wait_until_disabled(page)
+    assert len(held) == 1

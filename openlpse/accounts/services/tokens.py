@@ -19,10 +19,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from openlpse.accounts.models import ApiToken, User
+from openlpse.accounts.models.tokens import ApiToken
+from openlpse.accounts.models.user import User
 from openlpse.core import audit, clock, errors
 
-TOKEN_PREFIX = "olp_"
+TOKEN_PREFIX = "olp_"  # noqa: S105  (the public marker of every token, not a secret)
 PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
 NAME_MAX_LENGTH = 100
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
@@ -60,7 +61,11 @@ def token_create(*, user: User, name: str, actor: User | None) -> IssuedToken:
         )
     if len(name) > NAME_MAX_LENGTH:
         raise errors.ValidationError(
-            fields={"name": [_("Use at most %(max)d characters for the name.") % {"max": NAME_MAX_LENGTH}]}
+            fields={
+                "name": [
+                    _("Use at most %(max)d characters for the name.") % {"max": NAME_MAX_LENGTH}
+                ]
+            }
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()

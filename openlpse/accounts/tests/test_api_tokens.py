@@ -45,17 +45,34 @@ class TestMe:
     def test_me_shows_the_user_and_roles_in_force_today(self, client, owner, secret):
         lpse = LpseFactory(slug="lampung-timur")
         agency = AgencyFactory(lpse=lpse, name="Dinas PUPR")
-        RoleAssignmentFactory(user=owner, role=Role.LPSE_ADMIN, lpse=lpse, starts_on=dt.date(2025, 1, 1))
         RoleAssignmentFactory(
-            user=owner, role=Role.PPK, scope_kind=ScopeKind.AGENCY, lpse=lpse, agency=agency,
-            starts_on=dt.date(2026, 1, 1), ends_on=None,
+            user=owner, role=Role.LPSE_ADMIN, lpse=lpse, starts_on=dt.date(2025, 1, 1)
+        )
+        RoleAssignmentFactory(
+            user=owner,
+            role=Role.PPK,
+            scope_kind=ScopeKind.AGENCY,
+            lpse=lpse,
+            agency=agency,
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=None,
         )
         # Ended and future assignments are not shown.
         RoleAssignmentFactory(
-            user=owner, role=Role.AUDITOR, lpse=lpse, starts_on=dt.date(2020, 1, 1), ends_on=dt.date(2020, 12, 31)
+            user=owner,
+            role=Role.AUDITOR,
+            lpse=lpse,
+            starts_on=dt.date(2020, 1, 1),
+            ends_on=dt.date(2020, 12, 31),
         )
-        RoleAssignmentFactory(user=owner, role=Role.KPA, scope_kind=ScopeKind.AGENCY, lpse=lpse, agency=agency,
-                              starts_on=dt.date(2099, 1, 1))
+        RoleAssignmentFactory(
+            user=owner,
+            role=Role.KPA,
+            scope_kind=ScopeKind.AGENCY,
+            lpse=lpse,
+            agency=agency,
+            starts_on=dt.date(2099, 1, 1),
+        )
 
         with clock.frozen(dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)):
             response = client.get("/api/v1/me", **bearer(secret))
@@ -64,7 +81,9 @@ class TestMe:
         body = response.json()
         assert body["username"] == "budi"
         assert body["full_name"] == "Budi Santoso"
-        assert sorted((r["role"], r["scope_kind"], r["lpse"], r["agency"]) for r in body["roles"]) == [
+        assert sorted(
+            (r["role"], r["scope_kind"], r["lpse"], r["agency"]) for r in body["roles"]
+        ) == [
             ("lpse_admin", "lpse", "lampung-timur", None),
             ("ppk", "agency", "lampung-timur", "Dinas PUPR"),
         ]
@@ -93,7 +112,10 @@ class TestMe:
         assert response.status_code == 401
         assert response["WWW-Authenticate"] == 'Bearer realm="OpenLPSE", error="invalid_token"'
         assert response.json() == {
-            "error": {"code": "token_expired", "message": "This API token has expired. Create a new token and try again."}
+            "error": {
+                "code": "token_expired",
+                "message": "This API token has expired. Create a new token and try again.",
+            }
         }
 
     def test_token_of_deactivated_user_is_refused(self, client, owner, secret):
@@ -116,7 +138,10 @@ class TestTokensEndpoint:
         at = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)
         with clock.frozen(at):
             response = client.post(
-                "/api/v1/tokens", data={"name": "SIRUP bridge"}, content_type="application/json", **bearer(secret)
+                "/api/v1/tokens",
+                data={"name": "SIRUP bridge"},
+                content_type="application/json",
+                **bearer(secret),
             )
         assert response.status_code == 201
         body = response.json()
@@ -147,12 +172,17 @@ class TestTokensEndpoint:
             ({"name": ""}, {"name": ["Use at least 1 characters."]}),
             ({"name": "x" * 101}, {"name": ["Use at most 100 characters."]}),
             ({"name": 7}, {"name": ["Expected text (a JSON string)."]}),
-            ({"name": "ok", "user": "someone-else"}, {"user": ["This field is not accepted here. Remove it."]}),
+            (
+                {"name": "ok", "user": "someone-else"},
+                {"user": ["This field is not accepted here. Remove it."]},
+            ),
         ],
     )
     def test_create_refuses_bad_input_and_creates_nothing(self, client, secret, payload, fields):
         before = _counts()
-        response = client.post("/api/v1/tokens", data=payload, content_type="application/json", **bearer(secret))
+        response = client.post(
+            "/api/v1/tokens", data=payload, content_type="application/json", **bearer(secret)
+        )
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "invalid"
         assert response.json()["error"]["fields"] == fields
@@ -160,7 +190,12 @@ class TestTokensEndpoint:
 
     def test_create_refuses_a_blank_name_with_the_service_message(self, client, secret):
         before = _counts()
-        response = client.post("/api/v1/tokens", data={"name": "   "}, content_type="application/json", **bearer(secret))
+        response = client.post(
+            "/api/v1/tokens",
+            data={"name": "   "},
+            content_type="application/json",
+            **bearer(secret),
+        )
         assert response.status_code == 400
         assert response.json()["error"]["fields"] == {
             "name": ["Give the token a name, for example the system that will use it."]
@@ -169,7 +204,9 @@ class TestTokensEndpoint:
 
     def test_create_without_a_token_is_401_and_creates_nothing(self, client, secret):
         before = _counts()
-        response = client.post("/api/v1/tokens", data={"name": "x"}, content_type="application/json", **EN)
+        response = client.post(
+            "/api/v1/tokens", data={"name": "x"}, content_type="application/json", **EN
+        )
         assert response.status_code == 401
         assert _counts() == before
 
@@ -187,7 +224,9 @@ class TestTokensEndpoint:
         for i in range(3):
             tokens.token_create(user=owner, name=f"extra {i}", actor=owner)
         first = client.get("/api/v1/tokens?limit=3", **bearer(secret)).json()
-        rest = client.get("/api/v1/tokens", {"limit": 3, "cursor": first["next_cursor"]}, **bearer(secret)).json()
+        rest = client.get(
+            "/api/v1/tokens", {"limit": 3, "cursor": first["next_cursor"]}, **bearer(secret)
+        ).json()
         names = [i["name"] for i in first["items"] + rest["items"]]
         assert sorted(names) == ["extra 0", "extra 1", "extra 2", "first"]
         assert rest["next_cursor"] is None
@@ -208,7 +247,9 @@ class TestTokensEndpoint:
         assert client.get("/api/v1/me", **bearer(secret)).status_code == 401
 
     @pytest.mark.parametrize("whose", ["other", "missing"])
-    def test_revoking_someone_elses_or_a_missing_token_is_404_and_changes_nothing(self, client, secret, whose):
+    def test_revoking_someone_elses_or_a_missing_token_is_404_and_changes_nothing(
+        self, client, secret, whose
+    ):
         other_token = tokens.token_create(user=UserFactory(), name="theirs", actor=None).token
         token_id = other_token.pk if whose == "other" else other_token.pk + 999
         before = _counts()

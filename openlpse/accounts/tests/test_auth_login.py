@@ -13,6 +13,7 @@ from openlpse.accounts.tests.auth_support import (
     english_client,
     events,
     post_login,
+    sign_in_verified,
     vendor,
 )
 from openlpse.accounts.tests.factories import PASSWORD, UserFactory
@@ -194,3 +195,27 @@ def test_user_without_roles_can_sign_in_with_password_only():
     response = post_login(client, "plain", PASSWORD)
     assert response.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_the_admin_sign_in_form_is_replaced_by_the_throttled_sign_in_page():
+    response = english_client().get("/django-admin/login/?next=/django-admin/")
+    assert response["Location"] == f"{reverse('accounts:login')}?next=/django-admin/"
+    posted = english_client().post("/django-admin/login/", {"username": "root", "password": "x"})
+    assert posted["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_signed_in_non_staff_user_cannot_use_the_admin():
+    vendor(username="budi")
+    client = english_client()
+    post_login(client, "budi")
+    assert client.get("/django-admin/login/").status_code == 403
+    assert client.get("/django-admin/")["Location"].startswith("/django-admin/login/")
+
+
+def test_a_verified_operator_goes_from_the_admin_sign_in_to_the_admin():
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client = english_client()
+    sign_in_verified(client, root)
+    assert client.get("/django-admin/login/?next=/django-admin/")["Location"] == "/django-admin/"
+    assert client.get("/django-admin/").status_code == 200
+    assert client.get("/django-admin/accounts/accesslogentry/").status_code == 200

@@ -25,7 +25,9 @@ def _counts() -> tuple[int, int]:
 
 
 class TestTokenCreate:
-    def test_stores_only_the_hash_and_a_prefix_and_expires_after_the_configured_days(self, settings):
+    def test_stores_only_the_hash_and_a_prefix_and_expires_after_the_configured_days(
+        self, settings
+    ):
         settings.API_TOKEN_DAYS = 30
         user = UserFactory()
         with clock.frozen(T0):
@@ -98,7 +100,10 @@ class TestTokenRevoke:
             revoked = tokens.token_revoke(token=issued.token, actor=user)
         assert revoked.revoked_at == T0
         assert revoked.revoked_by == user
-        assert list(AuditEvent.objects.values_list("action", flat=True)) == ["api_token.create", "api_token.revoke"]
+        assert list(AuditEvent.objects.values_list("action", flat=True)) == [
+            "api_token.create",
+            "api_token.revoke",
+        ]
 
     def test_revoking_again_changes_nothing(self):
         user = UserFactory()
@@ -137,7 +142,9 @@ class TestTokenAuthenticate:
         assert tokens.token_authenticate(secret=issued.secret) == issued.token
         assert tokens.token_authenticate(secret=issued.secret).user == user
 
-    @pytest.mark.parametrize("secret", ["", "olp_unknown", "Bearer olp_x", "x" * 500, "olp_" + "a" * 300])
+    @pytest.mark.parametrize(
+        "secret", ["", "olp_unknown", "Bearer olp_x", "x" * 500, "olp_" + "a" * 300]
+    )
     def test_unknown_tokens_are_invalid(self, secret):
         tokens.token_create(user=UserFactory(), name="a", actor=None)
         with pytest.raises(tokens.TokenRefused) as caught:
@@ -207,16 +214,22 @@ class TestTokenCreateCommand:
 
     def test_accepts_an_email_address(self):
         user = UserFactory(email="ops@example.go.id")
-        call_command("token_create", "OPS@example.go.id", "--name", "x", stdout=StringIO(), stderr=StringIO())
+        call_command(
+            "token_create", "OPS@example.go.id", "--name", "x", stdout=StringIO(), stderr=StringIO()
+        )
         assert ApiToken.objects.get().user == user
 
     def test_unknown_user_is_an_error_and_creates_nothing(self):
         with pytest.raises(CommandError, match="No user named 'ghost'"):
-            call_command("token_create", "ghost", "--name", "x", stdout=StringIO(), stderr=StringIO())
+            call_command(
+                "token_create", "ghost", "--name", "x", stdout=StringIO(), stderr=StringIO()
+            )
         assert _counts() == (0, 0)
 
     def test_empty_name_is_an_error(self):
         UserFactory(username="sirup")
         with translation.override("en"), pytest.raises(CommandError, match="Give the token a name"):
-            call_command("token_create", "sirup", "--name", " ", stdout=StringIO(), stderr=StringIO())
+            call_command(
+                "token_create", "sirup", "--name", " ", stdout=StringIO(), stderr=StringIO()
+            )
         assert _counts() == (0, 0)

@@ -123,7 +123,10 @@ class TestExceptionMapping:
     def test_permission_errors_are_403(self, client, url):
         response = client.get(url, **EN)
         assert response.status_code == 403
-        assert _error(response) == {"code": "permission_denied", "message": "You do not have permission to do this."}
+        assert _error(response) == {
+            "code": "permission_denied",
+            "message": "You do not have permission to do this.",
+        }
 
     def test_http404_is_404_without_its_detail(self, client):
         response = client.get("/probe/missing", **EN)
@@ -148,20 +151,26 @@ class TestExceptionMapping:
         }
         assert b"hunter2" not in response.content
         assert b"Traceback" not in response.content
-        assert any(record.exc_info and "hunter2" in str(record.exc_info[1]) for record in caplog.records)
+        assert any(
+            record.exc_info and "hunter2" in str(record.exc_info[1]) for record in caplog.records
+        )
 
 
 @pytest.mark.urls(__name__)
 class TestBodyValidation:
     def post(self, client, body, **extra):
-        return client.post("/probe/echo", data=body, content_type="application/json", **{**EN, **extra})
+        return client.post(
+            "/probe/echo", data=body, content_type="application/json", **{**EN, **extra}
+        )
 
     def test_valid_body_is_accepted(self, client):
         response = self.post(client, json.dumps({"name": "a", "count": 2}))
         assert response.status_code == 200
         assert response.json() == {"name": "a", "count": 2}
 
-    @pytest.mark.parametrize("body", ["{bad", '{"name": "a",}', "", "\xff", '{"name": "a", "count": NaN}'])
+    @pytest.mark.parametrize(
+        "body", ["{bad", '{"name": "a",}', "", "\xff", '{"name": "a", "count": NaN}']
+    )
     def test_malformed_json_is_400_malformed_json(self, client, body):
         response = self.post(client, body.encode("latin-1") if body == "\xff" else body)
         if body == "":
@@ -180,18 +189,29 @@ class TestBodyValidation:
         assert response.status_code == 400
         error = _error(response)
         assert error["code"] == "invalid"
-        assert error["message"] == "Some of the data is not valid. Correct the marked fields and try again."
-        assert error["fields"] == {"name": ["Expected text (a JSON string)."], "count": ["Expected a whole number."]}
+        assert (
+            error["message"]
+            == "Some of the data is not valid. Correct the marked fields and try again."
+        )
+        assert error["fields"] == {
+            "name": ["Expected text (a JSON string)."],
+            "count": ["Expected a whole number."],
+        }
 
     def test_unknown_fields_are_refused(self, client):
         response = self.post(client, json.dumps({"name": "a", "count": 1, "is_admin": True}))
         assert response.status_code == 400
-        assert _error(response)["fields"] == {"is_admin": ["This field is not accepted here. Remove it."]}
+        assert _error(response)["fields"] == {
+            "is_admin": ["This field is not accepted here. Remove it."]
+        }
 
     def test_missing_fields_are_listed(self, client):
         response = self.post(client, json.dumps({}))
         assert response.status_code == 400
-        assert _error(response)["fields"] == {"name": ["This field is required."], "count": ["This field is required."]}
+        assert _error(response)["fields"] == {
+            "name": ["This field is required."],
+            "count": ["This field is required."],
+        }
 
     def test_a_body_that_is_not_an_object_is_reported_on_body(self, client):
         response = self.post(client, json.dumps([1, 2]))
@@ -213,7 +233,9 @@ class TestBodyValidation:
 
 @pytest.mark.django_db
 class TestRealApi:
-    @pytest.mark.parametrize("url", ["/api/v1/no-such-thing", "/api/v1/lpses/", "/api/v2/lpses", "/api/"])
+    @pytest.mark.parametrize(
+        "url", ["/api/v1/no-such-thing", "/api/v1/lpses/", "/api/v2/lpses", "/api/"]
+    )
     def test_unknown_paths_under_api_are_json_404(self, client, url):
         response = client.get(url, **EN)
         assert response.status_code == 404
@@ -254,8 +276,11 @@ class TestRealApi:
     def test_malformed_json_on_a_real_endpoint(self, client):
         issued = tokens.token_create(user=UserFactory(), name="ci", actor=None)
         response = client.post(
-            "/api/v1/tokens", data="{", content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {issued.secret}", **EN,
+            "/api/v1/tokens",
+            data="{",
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {issued.secret}",
+            **EN,
         )
         assert response.status_code == 400
         assert _error(response)["code"] == "malformed_json"
@@ -265,7 +290,11 @@ class TestRealApi:
         response = client.get("/api/v1/no-such-thing")
         assert response["Content-Language"] == "id"
         with translation.override("id"):
-            expected = str(translation.gettext("There is no API endpoint at this address. See /api/v1/openapi.json."))
+            expected = str(
+                translation.gettext(
+                    "There is no API endpoint at this address. See /api/v1/openapi.json."
+                )
+            )
         assert _error(response)["message"] == expected
 
     def test_messages_follow_accept_language(self, client):
@@ -284,7 +313,11 @@ class TestRealApi:
         assert response.status_code == 200
         document = response.json()
         assert document["info"]["title"] == "OpenLPSE API"
-        assert {"/api/v1/lpses", "/api/v1/lpses/{slug}", "/api/v1/me", "/api/v1/tokens", "/api/v1/tokens/{token_id}"} <= set(
-            document["paths"]
-        )
+        assert {
+            "/api/v1/lpses",
+            "/api/v1/lpses/{slug}",
+            "/api/v1/me",
+            "/api/v1/tokens",
+            "/api/v1/tokens/{token_id}",
+        } <= set(document["paths"])
         assert "ErrorOut" in document["components"]["schemas"]

@@ -12,8 +12,15 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def test_list_shows_active_lpses_by_name_with_their_zone(client):
-    LpseFactory(slug="karangasem", name="LPSE Kabupaten Karangasem", region="Kabupaten Karangasem", time_zone=TimeZone.WITA)
-    LpseFactory(slug="lampung-timur", name="LPSE Kabupaten Lampung Timur", region="Kabupaten Lampung Timur")
+    LpseFactory(
+        slug="karangasem",
+        name="LPSE Kabupaten Karangasem",
+        region="Kabupaten Karangasem",
+        time_zone=TimeZone.WITA,
+    )
+    LpseFactory(
+        slug="lampung-timur", name="LPSE Kabupaten Lampung Timur", region="Kabupaten Lampung Timur"
+    )
     LpseFactory(slug="closed", name="LPSE Closed", is_active=False)
 
     response = client.get("/api/v1/lpses")
@@ -40,7 +47,9 @@ def test_list_shows_active_lpses_by_name_with_their_zone(client):
     }
 
 
-def test_list_pages_with_a_cursor_in_a_constant_number_of_queries(client, django_assert_max_num_queries):
+def test_list_pages_with_a_cursor_in_a_constant_number_of_queries(
+    client, django_assert_max_num_queries
+):
     for i in range(5):
         LpseFactory(slug=f"lpse-{i}", name=f"LPSE {i}")
     first = client.get("/api/v1/lpses?limit=2").json()
@@ -76,9 +85,16 @@ def test_bad_paging_parameters_are_400_naming_the_parameter(client, query, field
 
 def test_detail_shows_public_contact_data(client):
     LpseFactory(
-        slug="karangasem", name="LPSE Kabupaten Karangasem", region="Kabupaten Karangasem", province="Bali",
-        time_zone=TimeZone.WITA, address="Jl. Ngurah Rai", phone="0363-21000", email="lpse@karangasemkab.go.id",
-        website="https://lpse.karangasemkab.go.id", helpdesk_hours="08:00-15:00",
+        slug="karangasem",
+        name="LPSE Kabupaten Karangasem",
+        region="Kabupaten Karangasem",
+        province="Bali",
+        time_zone=TimeZone.WITA,
+        address="Jl. Ngurah Rai",
+        phone="0363-21000",
+        email="lpse@karangasemkab.go.id",
+        website="https://lpse.karangasemkab.go.id",
+        helpdesk_hours="08:00-15:00",
     )
     response = client.get("/api/v1/lpses/karangasem")
     assert response.status_code == 200
@@ -103,5 +119,8 @@ def test_detail_of_a_missing_or_inactive_lpse_is_404(client, slug):
     response = client.get(f"/api/v1/lpses/{slug}", **EN)
     assert response.status_code == 404
     assert response.json() == {
-        "error": {"code": "not_found", "message": "The item was not found, or you do not have access to it."}
+        "error": {
+            "code": "not_found",
+            "message": "The item was not found, or you do not have access to it.",
+        }
     }

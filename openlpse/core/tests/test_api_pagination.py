@@ -44,14 +44,16 @@ def _key(lpse: Lpse) -> tuple[str, int]:
 
 
 class PaginationPropertyTests(TestCase):
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         initial=st.lists(NAMES, max_size=12),
         limit=st.integers(min_value=1, max_value=5),
         inserts=st.lists(st.lists(NAMES, max_size=3), max_size=6),
         descending=st.booleans(),
     )
-    def test_rows_present_throughout_are_served_exactly_once_in_order(self, initial, limit, inserts, descending):
+    def test_rows_present_throughout_are_served_exactly_once_in_order(
+        self, initial, limit, inserts, descending
+    ):
         for i, name in enumerate(initial):
             Lpse.objects.create(slug=f"old-{i}", name=name, region="x")
         before = set(Lpse.objects.values_list("pk", flat=True))
@@ -74,7 +76,9 @@ class TestPaginate:
         first = paginate(Lpse.objects.all(), order_by="name", cursor=None, limit=2)
         second = paginate(Lpse.objects.all(), order_by="name", cursor=first.next_cursor, limit=2)
         third = paginate(Lpse.objects.all(), order_by="name", cursor=second.next_cursor, limit=2)
-        assert [x.name for x in first.items + second.items + third.items] == [f"LPSE {i}" for i in range(5)]
+        assert [x.name for x in first.items + second.items + third.items] == [
+            f"LPSE {i}" for i in range(5)
+        ]
         assert third.next_cursor is None
 
     def test_exactly_one_full_page_has_no_next_cursor(self):
@@ -86,7 +90,9 @@ class TestPaginate:
     def test_datetime_keys_round_trip(self):
         lpses = LpseFactory.create_batch(3)
         first = paginate(Lpse.objects.all(), order_by="-created_at", cursor=None, limit=1)
-        rest = paginate(Lpse.objects.all(), order_by="-created_at", cursor=first.next_cursor, limit=10)
+        rest = paginate(
+            Lpse.objects.all(), order_by="-created_at", cursor=first.next_cursor, limit=10
+        )
         assert len(first.items) + len(rest.items) == len(lpses)
         assert {x.pk for x in first.items + rest.items} == {x.pk for x in lpses}
 
@@ -103,9 +109,15 @@ class TestPaginate:
             base64.urlsafe_b64encode(b"not json").decode(),
             base64.urlsafe_b64encode(b"[1, 2]").decode(),
             base64.urlsafe_b64encode(json.dumps({"o": "name", "k": "a"}).encode()).decode(),
-            base64.urlsafe_b64encode(json.dumps({"o": "name", "k": None, "i": 1}).encode()).decode(),
-            base64.urlsafe_b64encode(json.dumps({"o": "name", "k": "a", "i": "x"}).encode()).decode(),
-            base64.urlsafe_b64encode(json.dumps({"o": "name", "k": "a", "i": [1]}).encode()).decode(),
+            base64.urlsafe_b64encode(
+                json.dumps({"o": "name", "k": None, "i": 1}).encode()
+            ).decode(),
+            base64.urlsafe_b64encode(
+                json.dumps({"o": "name", "k": "a", "i": "x"}).encode()
+            ).decode(),
+            base64.urlsafe_b64encode(
+                json.dumps({"o": "name", "k": "a", "i": [1]}).encode()
+            ).decode(),
             encode_cursor(order_by="-name", key="a", pk=1),  # cursor of another ordering
             "A" * 2000,
         ],
@@ -124,7 +136,10 @@ class TestPaginate:
         field = Lpse._meta.get_field("name")
         cursor = encode_cursor(order_by="name", key="Bali", pk=7)
         assert "=" not in cursor
-        assert decode_cursor(cursor, order_by="name", key_field=field, pk_field=Lpse._meta.pk) == ("Bali", 7)
+        assert decode_cursor(cursor, order_by="name", key_field=field, pk_field=Lpse._meta.pk) == (
+            "Bali",
+            7,
+        )
 
     @pytest.mark.parametrize("order_by", ["logo", "nonexistent", "website__x"])
     def test_only_plain_non_null_fields_can_be_sort_keys(self, order_by):

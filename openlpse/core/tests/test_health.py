@@ -25,7 +25,9 @@ def test_readyz_is_200_when_every_migration_is_applied(client):
 
 def test_readyz_is_503_when_a_migration_is_pending(client, monkeypatch):
     pending = [(object(), False)]  # one (migration, backwards) step still to run
-    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets, clean_start=False: pending)
+    monkeypatch.setattr(
+        MigrationExecutor, "migration_plan", lambda self, targets, clean_start=False: pending
+    )
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "ok", "pending_migrations": 1}

@@ -20,7 +20,7 @@ from django.utils import translation
 
 from openlpse.accounts.tests.factories import UserFactory
 from openlpse.core import audit, filetypes, storage
-from openlpse.core.errors import DomainError, PayloadTooLarge, UnsupportedMediaType
+from openlpse.core.errors import DomainError, PayloadTooLarge, StorageFull, UnsupportedMediaType
 from openlpse.core.models import AuditEvent, StoredFile
 from openlpse.core.tests.test_filetypes import EXE, HTML, PDF, PNG, SAMPLES, ooxml, zip_bytes
 from openlpse.organizations.tests.factories import LpseFactory
@@ -329,6 +329,21 @@ def test_when_the_database_write_fails_the_stored_file_is_removed(media_root, mo
     assert_nothing_stored(media_root)
 
 
+def test_a_full_disk_is_answered_with_storage_full_and_leaves_nothing(media_root, monkeypatch):
+    real_fsync = os.fsync
+
+    def full(fd: int) -> None:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(StorageFull) as refused:
+        storage.file_store(upload=Stream(PDF, 2 * MB), kind="appointment_letter", owner=None)
+    assert refused.value.http_status == 507
+    assert_nothing_stored(media_root)
+
+
 def test_an_unknown_kind_is_a_programming_error(media_root):
     with pytest.raises(LookupError, match="unknown document kind 'nope'"):
         storage.file_store(upload=SimpleUploadedFile("a.pdf", PDF), kind="nope", owner=None)
@@ -511,4 +526,43 @@ def test_a_refused_upload_through_the_test_client_answers_415_and_leaves_nothing
         response = client.post("/test-upload/", {"file": handle})
     assert response.status_code == 415
     assert json.loads(response.content)["error"]["code"] == "unsupported_type"
+    assert_nothing_stored(media_root)
+
+
+@pytest.mark.urls(__name__)
+def test_with_the_hashing_upload_handler_the_upload_is_hashed_once_on_receipt(
+    client, media_root, tmp_path, settings, monkeypatch
+):
+    settings.FILE_UPLOAD_HANDLERS = ["openlpse.core.storage.HashingFileUploadHandler"]
+    fed: list[int] = []
+    real_feed = storage._Scan.feed
+
+    def counting_feed(self: storage._Scan, chunk: bytes) -> None:
+        fed.append(len(chunk))
+        real_feed(self, chunk)
+
+    monkeypatch.setattr(storage._Scan, "feed", counting_feed)
+    content = PDF + os.urandom(3 * MB)
+    source = tmp_path / "hashed.pdf"
+    source.write_bytes(content)
+    with source.open("rb") as handle:
+        response = client.post("/test-upload/", {"file": handle})
+    assert response.status_code == 200
+    assert response.json()["sha256"] == hashlib.sha256(content).hexdigest()
+    assert fed == []  # file_store did not read the file again
+    stored = StoredFile.objects.get()
+    assert (media_root / stored.storage_key).read_bytes() == content
+    assert files_under(media_root) == [stored.storage_key]
+
+
+def test_a_pre_hashed_upload_over_the_limit_is_refused(media_root):
+    upload = storage.HashedTemporaryUploadedFile("big.pdf", "application/pdf", 0, None)
+    _open_uploads.append(upload)
+    upload.write(PDF + b"\x00" * (5 * MB))
+    upload.seek(0)
+    upload.size = len(PDF) + 5 * MB
+    upload.sha256 = "0" * 64
+    with pytest.raises(PayloadTooLarge, match="larger than 5 MB"):
+        storage.file_store(upload=upload, kind="identity_document", owner=None)
+    upload.close()
     assert_nothing_stored(media_root)

@@ -28,7 +28,10 @@ class TestChronographCommand:
     def test_once_runs_due_checks_and_the_heartbeat(self):
         seen: list[str] = []
         services.due_check_schedule(kind="tests.cmd", object_ref="T-1", due_at=T0)
-        with chronograph.registered("tests.cmd", lambda check: seen.append(check.object_ref)), clock.frozen(T0):
+        with (
+            chronograph.registered("tests.cmd", lambda check: seen.append(check.object_ref)),
+            clock.frozen(T0),
+        ):
             call_command("chronograph", "--once", "--runner-id", "cli", stdout=StringIO())
         assert seen == ["T-1"]
         beat = Heartbeat.objects.get(name="chronograph")
@@ -39,7 +42,10 @@ class TestChronographCommand:
         seen: list[str] = []
         for i in range(5):
             services.due_check_schedule(kind="tests.cmd", object_ref=f"T-{i}", due_at=T0)
-        with chronograph.registered("tests.cmd", lambda check: seen.append(check.object_ref)), clock.frozen(T0):
+        with (
+            chronograph.registered("tests.cmd", lambda check: seen.append(check.object_ref)),
+            clock.frozen(T0),
+        ):
             call_command("chronograph", "--once", "--limit", "2", stdout=StringIO())
         assert sorted(seen) == [f"T-{i}" for i in range(5)]
 
@@ -72,9 +78,20 @@ class TestChronographCommand:
             return services.RunReport(runner_id="x")
 
         monkeypatch.setattr(chronograph_command, "run_pass", flaky_pass)
-        passes = chronograph_command.run_loop(runner_id="x", limit=10, interval=0, stop=stop, once=False)
+        passes = chronograph_command.run_loop(
+            runner_id="x", limit=10, interval=0, stop=stop, once=False
+        )
         assert passes == 2
         assert calls["n"] == 2
+
+
+@pytest.mark.django_db
+def test_loop_started_by_serve_stops_when_its_parent_is_gone():
+    stop = threading.Event()
+    passes = chronograph_command.run_loop(
+        runner_id="orphan", limit=10, interval=0, stop=stop, once=False, parent_pid=os.getppid() + 1
+    )
+    assert passes == 1
 
 
 class TestServeCommand:
@@ -110,22 +127,27 @@ class TestServeCommand:
         out = StringIO()
         call_command("serve", "--addr", "127.0.0.1", "--port", "8123", stdout=out)
 
-        assert runserver_calls == [("runserver", ("127.0.0.1:8123",), {"use_reloader": False, "use_threading": True})]
+        assert runserver_calls == [
+            ("runserver", ("127.0.0.1:8123",), {"use_reloader": False, "use_threading": True})
+        ]
         assert "http://127.0.0.1:8123/" in out.getvalue()
         assert children[0].returncode == -signal.SIGTERM
 
-    def test_sigterm_to_serve_stops_the_server_like_ctrl_c(self, monkeypatch):
+    @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+    def test_sigterm_or_sigint_to_serve_stops_the_server_and_the_child(self, monkeypatch, signum):
         children: list[subprocess.Popen[bytes]] = []
+        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
 
         def start():
             children.append(self._sleeper())
             return children[-1]
 
         def fake_call_command(name, *args, **kwargs):
-            os.kill(os.getpid(), signal.SIGTERM)
-            raise AssertionError("SIGTERM should have interrupted the server")
+            os.kill(os.getpid(), signum)
+            raise AssertionError("the signal should have interrupted the server")
 
         monkeypatch.setattr(serve_command, "start_chronograph", start)
         monkeypatch.setattr(serve_command, "call_command", fake_call_command)
         call_command("serve", stdout=StringIO())
         assert children[0].returncode == -signal.SIGTERM
+        assert {sig: signal.getsignal(sig) for sig in previous} == previous

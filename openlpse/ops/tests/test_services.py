@@ -31,14 +31,22 @@ def calls():
 class TestSchedule:
     def test_schedule_creates_one_pending_check(self):
         check = services.due_check_schedule(kind=KIND, object_ref="T-1", due_at=T0)
-        assert (check.kind, check.object_ref, check.due_at, check.attempts, check.done_at) == (KIND, "T-1", T0, 0, None)
+        assert (check.kind, check.object_ref, check.due_at, check.attempts, check.done_at) == (
+            KIND,
+            "T-1",
+            T0,
+            0,
+            None,
+        )
 
     def test_scheduling_again_keeps_one_check_and_the_earlier_time(self):
         services.due_check_schedule(kind=KIND, object_ref="T-1", due_at=T0)
         services.due_check_schedule(kind=KIND, object_ref="T-1", due_at=T0 + dt.timedelta(hours=1))
         assert list(DueCheck.objects.values_list("due_at", flat=True)) == [T0]
         services.due_check_schedule(kind=KIND, object_ref="T-1", due_at=T0 - dt.timedelta(hours=1))
-        assert list(DueCheck.objects.values_list("due_at", flat=True)) == [T0 - dt.timedelta(hours=1)]
+        assert list(DueCheck.objects.values_list("due_at", flat=True)) == [
+            T0 - dt.timedelta(hours=1)
+        ]
 
     def test_a_done_check_does_not_block_a_new_one(self, calls):
         services.due_check_schedule(kind=KIND, object_ref="T-1", due_at=T0)
@@ -46,14 +54,22 @@ class TestSchedule:
             services.chronograph_run_once(runner_id="r1")
         services.due_check_schedule(kind=KIND, object_ref="T-1", due_at=T0 + dt.timedelta(days=1))
         assert DueCheck.objects.filter(kind=KIND, object_ref="T-1").count() == 2
-        assert DueCheck.objects.filter(kind=KIND, object_ref="T-1", done_at__isnull=True).count() == 1
+        assert (
+            DueCheck.objects.filter(kind=KIND, object_ref="T-1", done_at__isnull=True).count() == 1
+        )
 
 
 class TestRunOnce:
     def test_runs_due_checks_in_due_order_and_leaves_future_ones(self, calls):
-        services.due_check_schedule(kind=KIND, object_ref="late", due_at=T0 - dt.timedelta(minutes=1))
-        services.due_check_schedule(kind=KIND, object_ref="early", due_at=T0 - dt.timedelta(minutes=5))
-        services.due_check_schedule(kind=KIND, object_ref="future", due_at=T0 + dt.timedelta(seconds=1))
+        services.due_check_schedule(
+            kind=KIND, object_ref="late", due_at=T0 - dt.timedelta(minutes=1)
+        )
+        services.due_check_schedule(
+            kind=KIND, object_ref="early", due_at=T0 - dt.timedelta(minutes=5)
+        )
+        services.due_check_schedule(
+            kind=KIND, object_ref="future", due_at=T0 + dt.timedelta(seconds=1)
+        )
 
         with clock.frozen(T0):
             report = services.chronograph_run_once(runner_id="r1")
@@ -62,9 +78,9 @@ class TestRunOnce:
         assert (report.claimed, report.done, report.failed) == (2, 2, 0)
         done = DueCheck.objects.filter(done_at__isnull=False)
         assert sorted(done.values_list("object_ref", flat=True)) == ["early", "late"]
-        assert set(done.values_list("done_at", "last_run_at", "locked_by", "locked_until").distinct()) == {
-            (T0, T0, "", None)
-        }
+        assert set(
+            done.values_list("done_at", "last_run_at", "locked_by", "locked_until").distinct()
+        ) == {(T0, T0, "", None)}
         assert DueCheck.objects.get(object_ref="future").done_at is None
 
     def test_a_done_check_is_not_run_again(self, calls):
@@ -96,7 +112,10 @@ class TestRunOnce:
         check = DueCheck.objects.get()
         assert report.rescheduled == 1
         assert (check.due_at, check.done_at, check.locked_by, check.last_run_at) == (
-            T0 + dt.timedelta(hours=2), None, "", T0
+            T0 + dt.timedelta(hours=2),
+            None,
+            "",
+            T0,
         )
 
     def test_a_failing_handler_is_recorded_with_back_off_and_its_writes_rolled_back(self, calls):
@@ -147,7 +166,10 @@ class TestRunOnce:
             report = services.chronograph_run_once(runner_id="r1")
         check = DueCheck.objects.get()
         assert report.failed == 1
-        assert check.last_error == "LookupError: no chronograph handler is registered for 'tests.nobody'"
+        assert (
+            check.last_error
+            == "LookupError: no chronograph handler is registered for 'tests.nobody'"
+        )
 
     def test_a_row_claimed_by_another_runner_is_left_alone_until_its_lease_ends(self, calls):
         services.due_check_schedule(kind=KIND, object_ref="T-1", due_at=T0)
@@ -169,7 +191,10 @@ class TestRunOnce:
 
 class TestRegistry:
     def test_a_kind_has_only_one_handler(self):
-        with chronograph.registered(KIND, lambda check: None), pytest.raises(ValueError, match="already registered"):
+        with (
+            chronograph.registered(KIND, lambda check: None),
+            pytest.raises(ValueError, match="already registered"),
+        ):
             chronograph.handler(KIND)(lambda check: None)
 
     def test_registered_handlers_are_discovered(self):
@@ -185,6 +210,10 @@ class TestHeartbeat:
         with clock.frozen(T0 + dt.timedelta(seconds=15)):
             services.chronograph_run_once(runner_id="host:2")
         beat = Heartbeat.objects.get(name="chronograph")
-        assert (beat.last_run_at, beat.runner_id, beat.beats) == (T0 + dt.timedelta(seconds=15), "host:2", 2)
+        assert (beat.last_run_at, beat.runner_id, beat.beats) == (
+            T0 + dt.timedelta(seconds=15),
+            "host:2",
+            2,
+        )
         check = DueCheck.objects.get(kind=HEARTBEAT)
         assert (check.due_at, check.done_at) == (T0 + dt.timedelta(seconds=30), None)

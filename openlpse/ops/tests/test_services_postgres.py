@@ -16,7 +16,9 @@ from openlpse.ops.models import DueCheck
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks (SKIP LOCKED)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL row locks (SKIP LOCKED)"
+    ),
 ]
 T0 = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
 KIND = "tests.concurrent"
@@ -31,7 +33,7 @@ def _in_thread(target, *args):
     def run() -> None:
         try:
             context.run(target, *args)
-        except BaseException as exc:  # noqa: BLE001  reported to the test below
+        except BaseException as exc:  # reported to the test below
             failures.append(exc)
         finally:
             connections.close_all()
@@ -73,7 +75,9 @@ def test_two_runners_in_two_threads_never_process_the_same_row():
 
 
 def test_a_runner_skips_rows_locked_by_another_runner_without_waiting():
-    checks = [services.due_check_schedule(kind=KIND, object_ref=f"T-{i}", due_at=T0) for i in range(3)]
+    checks = [
+        services.due_check_schedule(kind=KIND, object_ref=f"T-{i}", due_at=T0) for i in range(3)
+    ]
     processed: list[int] = []
     holding = threading.Event()
     release = threading.Event()

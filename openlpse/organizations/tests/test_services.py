@@ -685,3 +685,69 @@ def test_system_actor_still_obeys_separation_of_duties(world):
             letter_number="1",
             letter_date=TODAY,
         )
+
+
+# --- logo -------------------------------------------------------------------------------------------
+
+
+def tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def test_lpse_admin_sets_and_removes_the_logo(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = world.users["lpse_admin"]
+    lpse = services.lpse_logo_set(
+        actor=admin, lpse=world.lpse, upload=SimpleUploadedFile("logo.png", tiny_png())
+    )
+    assert lpse.logo.detected_type == "png"
+    assert [e.action for e in AuditEvent.objects.order_by("-seq")[:2]] == [
+        "lpse.logo_set",
+        "file.store",
+    ]
+    services.lpse_logo_remove(actor=admin, lpse=lpse)
+    world.lpse.refresh_from_db()
+    assert world.lpse.logo is None
+
+
+def test_a_logo_that_is_not_an_image_is_refused_on_the_logo_field(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = snapshot()
+    with pytest.raises(ValidationError) as exc:
+        services.lpse_logo_set(
+            actor=world.users["lpse_admin"],
+            lpse=world.lpse,
+            upload=SimpleUploadedFile("logo.png", b"%PDF-1.4 not an image at all"),
+        )
+    assert "logo" in exc.value.fields
+    assert snapshot() == before
+
+
+def test_logo_refused_for_other_lpse_admin(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        services.lpse_logo_set(
+            actor=world.users["other_lpse_admin"],
+            lpse=world.lpse,
+            upload=SimpleUploadedFile("logo.png", tiny_png()),
+        )
+    assert snapshot() == before

@@ -457,3 +457,32 @@ def test_empty_post_shows_required_errors(as_user):
     response = as_user("lpse_admin").post(url("agency_create", "lampung-timur"), {})
     assert response.status_code == 400
     assert AuditEvent.objects.count() == 0
+
+
+def test_logo_page_uploads_and_removes(as_user, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from openlpse.organizations.tests.test_services import tiny_png
+
+    client = as_user("lpse_admin")
+    assert client.get(url("lpse_logo", "lampung-timur")).status_code == 200
+    response = client.post(
+        url("lpse_logo", "lampung-timur"), {"logo": SimpleUploadedFile("logo.png", tiny_png())}
+    )
+    assert response.status_code == 302
+    world.lpse.refresh_from_db()
+    assert world.lpse.logo_id is not None
+    assert client.get(reverse("core:lpse_logo", args=["lampung-timur"])).status_code == 200
+    bad = client.post(
+        url("lpse_logo", "lampung-timur"),
+        {"logo": SimpleUploadedFile("logo.png", b"plain text")},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert bad.status_code == 400
+    assert client.post(url("lpse_logo", "lampung-timur"), {"remove": "1"}).status_code == 302
+    world.lpse.refresh_from_db()
+    assert world.lpse.logo_id is None
+
+
+def test_logo_page_is_404_for_non_admins(as_user):
+    assert as_user("lpse_staff").get(url("lpse_logo", "lampung-timur")).status_code == 404

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from openlpse.accounts.models import User
+from openlpse.accounts.models.user import User
 from openlpse.accounts.services import tokens
 from openlpse.core import errors
 
@@ -20,14 +20,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", help="User name (or e-mail address) of the token's owner.")
-        parser.add_argument("--name", required=True, help="What the token is for, e.g. the integrating system.")
+        parser.add_argument(
+            "--name", required=True, help="What the token is for, e.g. the integrating system."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         identifier = options["username"].strip()
         field = "email__iexact" if "@" in identifier else "username__iexact"
         user = User.objects.filter(**{field: identifier}).first()
         if user is None:
-            raise CommandError(f"No user named {identifier!r}. Check the spelling, or create the account first.")
+            raise CommandError(
+                f"No user named {identifier!r}. Check the spelling, or create the account first."
+            )
         try:
             issued = tokens.token_create(user=user, name=options["name"], actor=None)
         except errors.DomainError as exc:

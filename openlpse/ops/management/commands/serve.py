@@ -24,7 +24,7 @@ CHILD_STOP_SECONDS = 10
 
 def start_chronograph() -> subprocess.Popen[bytes]:
     manage = Path(settings.BASE_DIR) / "manage.py"
-    return subprocess.Popen([sys.executable, str(manage), "chronograph"])  # noqa: S603
+    return subprocess.Popen([sys.executable, str(manage), "chronograph", "--stop-with-parent"])  # noqa: S603
 
 
 def stop_child(child: subprocess.Popen[bytes]) -> None:
@@ -39,13 +39,21 @@ def stop_child(child: subprocess.Popen[bytes]) -> None:
 
 
 class Command(BaseCommand):
-    help = "Serve OpenLPSE on one machine: the chronograph plus the web server (used by `make run`)."
+    help = (
+        "Serve OpenLPSE on one machine: the chronograph plus the web server (used by `make run`)."
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--addr", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
-        parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
-        parser.add_argument("--no-chronograph", action="store_true", help="Do not start the chronograph.")
+        parser.add_argument(
+            "--addr", default="127.0.0.1", help="Address to listen on (default 127.0.0.1)."
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="Port to listen on (default 8000)."
+        )
+        parser.add_argument(
+            "--no-chronograph", action="store_true", help="Do not start the chronograph."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         addr, port = options["addr"], options["port"]
@@ -53,21 +61,27 @@ class Command(BaseCommand):
         if child is not None:
             atexit.register(stop_child, child)
 
-        def on_sigterm(signum: int, frame: FrameType | None) -> None:
-            # runserver stops cleanly on KeyboardInterrupt; treat SIGTERM the same way.
+        def on_stop_signal(signum: int, frame: FrameType | None) -> None:
+            # runserver stops cleanly on KeyboardInterrupt; SIGTERM means the same. SIGINT is
+            # set explicitly too: a shell starting us in the background may have ignored it.
             raise KeyboardInterrupt
 
-        previous = signal.signal(signal.SIGTERM, on_sigterm)
+        previous = {
+            sig: signal.signal(sig, on_stop_signal) for sig in (signal.SIGTERM, signal.SIGINT)
+        }
         host = f"[{addr}]" if ":" in addr else addr
         self.stdout.write(self.style.SUCCESS(f"OpenLPSE is running at http://{host}:{port}/"))
         if child is not None:
-            self.stdout.write(f"Chronograph started (process {child.pid}). Press Ctrl+C to stop both.")
+            self.stdout.write(
+                f"Chronograph started (process {child.pid}). Press Ctrl+C to stop both."
+            )
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
         except KeyboardInterrupt:
             pass
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             if child is not None:
                 stop_child(child)
                 self.stdout.write("Chronograph stopped.")
