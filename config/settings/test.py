@@ -21,7 +21,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# WhiteNoise warns when STATIC_ROOT is missing; tests serve static files through the finders.
-WHITENOISE_USE_FINDERS = True
+# WhiteNoise warns at start-up when STATIC_ROOT does not exist.
 STATIC_ROOT = MEDIA_ROOT / ".static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -44,7 +44,9 @@ def _key(lpse: Lpse) -> tuple[str, int]:
 
 
 class PaginationPropertyTests(TestCase):
-    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(
         initial=st.lists(NAMES, max_size=12),
         limit=st.integers(min_value=1, max_value=5),

@@ -264,7 +264,10 @@ def test_field_include_ties_label_help_and_error_to_the_input():
     assert '<div class="field has-error">' in html
     assert '<label for="id_email">E-mail:</label>' in html
     assert '<p class="help" id="id_email_helptext">We write to this address.</p>' in html
-    assert '<div class="field-error" id="id_email_error"><p>Enter a valid email address.</p></div>' in html
+    assert (
+        '<div class="field-error" id="id_email_error"><p>Enter a valid email address.</p></div>'
+        in html
+    )
     assert 'aria-describedby="id_email_helptext id_email_error"' in html
     assert 'aria-invalid="true"' in html
     assert 'value="not-an-address"' in html  # what was typed is kept

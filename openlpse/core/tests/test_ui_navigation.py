@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from openlpse.accounts.enums import Role
 from openlpse.accounts.tests.factories import RoleAssignmentFactory, UserFactory
@@ -32,7 +33,9 @@ def menu(rf, user, path="/dasbor/", **kwargs):
 
 
 def labels(sections):
-    return {s.key: [str(i.label) for i in s.items] for s in sections}
+    """Labels in English, the source language (the Indonesian catalogue may change)."""
+    with translation.override("en"):
+        return {s.key: [str(i.label) for i in s.items] for s in sections}
 
 
 def test_anonymous_visitors_get_no_back_office_entries(rf):
