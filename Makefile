@@ -36,6 +36,8 @@ run: $(VENV)/.installed-run
 
 # The whole suite. DATABASE_URL=postgres://... runs it on PostgreSQL (pytest-django creates and
 # drops test_<name>). Exit status 5 (no tests collected) is a failure, never a silent pass.
+# Serial on purpose: the suite takes about a minute, and it is not yet stable under
+# pytest-xdist (`PYTEST_ARGS=-n 2`), so parallel runs are not the default.
 test: $(VENV)/.installed-dev
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; this counts as a failure." >&2; fi; \

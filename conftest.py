@@ -57,3 +57,14 @@ def sign_in(client):
         return client
 
     return _sign_in
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Indonesian), whatever the previous one left."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -38,6 +38,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Headers first, so that even an early refusal (bad Host, 400) carries CSP and frame denial.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "openlpse.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "openlpse.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -49,9 +53,6 @@ MIDDLEWARE = [
     "openlpse.accounts.middleware.SessionExpiryMiddleware",
     "openlpse.accounts.middleware.MfaEnforcementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "openlpse.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -157,7 +158,7 @@ STORAGES = {
 }
 # Uploads stream to disk in chunks (never whole in memory), on the storage's own filesystem.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["openlpse.core.storage.HashingFileUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / ".tmp")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.get_int("OPENLPSE_MAX_REQUEST_BYTES")

@@ -15,7 +15,8 @@ class MaximumLengthValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if len(password) > self.max_length:
             raise ValidationError(
-                _("This password is too long. Use at most %(max)d characters.") % {"max": self.max_length},
+                _("This password is too long. Use at most %(max)d characters.")
+                % {"max": self.max_length},
                 code="password_too_long",
             )
 
@@ -23,7 +24,17 @@ class MaximumLengthValidator:
         return _("Your password may be up to %(max)d characters long.") % {"max": self.max_length}
 
 
-CONTEXT_WORDS = ("lpse", "spse", "pokja", "openlpse", "pengadaan", "inaproc", "lkpp", "password", "katasandi")
+CONTEXT_WORDS = (
+    "lpse",
+    "spse",
+    "pokja",
+    "openlpse",
+    "pengadaan",
+    "inaproc",
+    "lkpp",
+    "password",
+    "katasandi",
+)
 
 
 class ContextWordValidator:
@@ -34,7 +45,9 @@ class ContextWordValidator:
         for word in CONTEXT_WORDS:
             if word in lowered and len(lowered) - len(word) < 8:
                 raise ValidationError(
-                    _("This password is mostly the word “%(word)s”. Choose a password that is not about this service.")
+                    _(
+                        "This password is mostly the word “%(word)s”. Choose a password that is not about this service."
+                    )
                     % {"word": word},
                     code="password_context_word",
                 )

@@ -38,7 +38,7 @@ def db_now() -> dt.datetime:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT clock_timestamp()")
-            value = cursor.fetchone()[0]
+            value: dt.datetime = cursor.fetchone()[0]
         return value.astimezone(dt.UTC)
     return timezone.now()
 

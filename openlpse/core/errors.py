@@ -77,7 +77,9 @@ class Throttled(DomainError):
     http_status = 429
     default_message = _("Too many attempts. Please wait and try again.")
 
-    def __init__(self, message: str | Promise | None = None, *, retry_after: int, **kw: Any) -> None:
+    def __init__(
+        self, message: str | Promise | None = None, *, retry_after: int, **kw: Any
+    ) -> None:
         self.retry_after = retry_after
         super().__init__(message, **kw)
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from openlpse.accounts.enums import MFA_REQUIRED_ROLES
 from openlpse.core import clock, portal
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 LOGO_CONTENT_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", "image/gif"})
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The deployment's front page: every LPSE it hosts, to choose from."""
     request.lpse = None  # type: ignore[attr-defined]  # the deployment as a whole
@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"lpses": lpses, "now": clock.now()})
 
 
-@require_GET
+@require_safe
 def choose_lpse(request: HttpRequest) -> HttpResponse:
     """Target of the LPSE chooser (a GET form, so it works without JavaScript)."""
     slug = request.GET.get("lpse", "")
@@ -47,7 +47,7 @@ def choose_lpse(request: HttpRequest) -> HttpResponse:
     return redirect("core:lpse_home", lpse_slug=lpse.slug)
 
 
-@require_GET
+@require_safe
 def lpse_home(request: HttpRequest, lpse_slug: str) -> HttpResponse:
     """An LPSE's public profile: region, address, contacts, helpdesk hours, local time."""
     lpse = portal.find_lpse(lpse_slug)
@@ -58,7 +58,7 @@ def lpse_home(request: HttpRequest, lpse_slug: str) -> HttpResponse:
     return render(request, "core/lpse_home.html", context)
 
 
-@require_GET
+@require_safe
 def lpse_logo(request: HttpRequest, lpse_slug: str) -> FileResponse:
     lpse = get_object_or_404(portal.active_lpses().select_related("logo"), slug=lpse_slug)
     logo = lpse.logo
@@ -72,7 +72,7 @@ def lpse_logo(request: HttpRequest, lpse_slug: str) -> FileResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Signed-in start page: who you are here, your roles and scopes, the state of your MFA."""
     from openlpse.accounts.selectors import user_has_confirmed_totp

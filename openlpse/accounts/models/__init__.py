@@ -1,4 +1,6 @@
-from .user import User  # noqa: F401
-from .roles import RoleAssignment  # noqa: F401
-from .access_log import AccessEvent, AccessLogEntry  # noqa: F401
-from .tokens import ApiToken  # noqa: F401
+from .access_log import AccessEvent, AccessLogEntry
+from .roles import RoleAssignment
+from .tokens import ApiToken
+from .user import User
+
+__all__ = ["AccessEvent", "AccessLogEntry", "ApiToken", "RoleAssignment", "User"]

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from openlpse.accounts import permissions
 from openlpse.accounts.enums import LetterKind, Role, ScopeKind
@@ -33,7 +34,8 @@ ST = {
 
 @pytest.fixture(autouse=True)
 def frozen_clock():
-    with clock.frozen(NOW):
+    # Messages are asserted in English (the source language); the catalogue translates them.
+    with clock.frozen(NOW), translation.override("en"):
         yield
 
 

@@ -80,11 +80,6 @@ def test_signed_in_pages_are_never_stored(client, sign_in, lpse_karangasem, url)
     assert "no-store" in response["Cache-Control"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DisallowedHost is answered by CommonMiddleware, outside CSP/X-Frame-Options; needs those "
-    "middlewares right after SecurityMiddleware in config/settings/base.py",
-)
 def test_bad_request_page_carries_the_security_headers(client):
     response = client.get("/", HTTP_HOST="evil.example")
 

@@ -56,7 +56,9 @@ def test_compiled_catalogue_matches_the_source():
     stale = [
         e["msgid"]
         for e in _entries(PO.read_text(encoding="utf-8"))
-        if e["msgid"] and "\\" not in e["msgid"] and compiled.gettext(e["msgid"]) == e["msgid"] != e["msgstr"]
+        if e["msgid"]
+        and "\\" not in e["msgid"]
+        and compiled.gettext(e["msgid"]) == e["msgid"] != e["msgstr"]
     ]
     assert stale == [], "the .mo is older than the .po: run `make messages`"
 

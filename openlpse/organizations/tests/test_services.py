@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from openlpse.accounts import permissions
 from openlpse.accounts.enums import LetterKind, Role
@@ -41,7 +42,8 @@ NOT_LPSE_ADMIN = [w for w in EVERYONE_BUT_OPERATOR if w != "lpse_admin"]
 
 @pytest.fixture(autouse=True)
 def frozen_clock():
-    with clock.frozen(NOW):
+    # Messages are asserted in English (the source language); the catalogue translates them.
+    with clock.frozen(NOW), translation.override("en"):
         yield
 
 
