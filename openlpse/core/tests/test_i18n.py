@@ -6,6 +6,7 @@ import gettext
 import re
 from pathlib import Path
 
+import pytest
 from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
@@ -40,8 +41,10 @@ def _entries(text: str) -> list[dict[str, str]]:
     return entries
 
 
-def test_indonesian_catalogue_has_no_untranslated_or_fuzzy_entry():
-    entries = [e for e in _entries(PO.read_text(encoding="utf-8")) if e["msgid"]]
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_catalogue_has_no_untranslated_or_fuzzy_entry(language):
+    po = LOCALE / language / "LC_MESSAGES" / "django.po"
+    entries = [e for e in _entries(po.read_text(encoding="utf-8")) if e["msgid"]]
     assert entries, "the catalogue is empty"
     untranslated = [e["msgid"] for e in entries if not e["msgstr"]]
     fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
