@@ -1,8 +1,6 @@
 """Reads about accounts that depend on who asks: MFA requirement, the access log.
 
-`_active_assignments` is a small private query of active role assignments. The roles work
-provides `permissions.has_active_role`; this module keeps its own copy so that the sign-in
-code does not depend on it (the two must agree: not revoked, started, not ended).
+Which roles are in force is decided in one place, `permissions.active_assignments`.
 """
 
 from __future__ import annotations
@@ -17,40 +15,25 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from openlpse.accounts.enums import MFA_REQUIRED_ROLES, Role
+from openlpse.accounts import permissions
+from openlpse.accounts.enums import Role
 from openlpse.accounts.models.access_log import AccessEvent, AccessLogEntry
 from openlpse.accounts.models.roles import RoleAssignment
 from openlpse.accounts.models.user import User
-from openlpse.core import clock, errors
-from openlpse.core.timezones import DEFAULT_ZONE, to_local
+from openlpse.core import errors
 
 ACCESS_LOG_READER_ROLES = frozenset({Role.AUDITOR, Role.LPSE_ADMIN})
 VENDOR_ROLES = frozenset({Role.VENDOR_ADMIN, Role.VENDOR_STAFF})
 
 
-def _today() -> dt.date:
-    # Role periods are calendar dates in Indonesia; Western Indonesia Time decides the day.
-    return to_local(clock.now(), DEFAULT_ZONE).date()
-
-
 def _active_assignments(user: Any, roles: Iterable[str]) -> QuerySet[RoleAssignment]:
-    today = _today()
-    return RoleAssignment.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        user_id=user.pk,
-        role__in=list(roles),
-        revoked_at__isnull=True,
-        starts_on__lte=today,
-    )
+    """Assignments in force today of the given roles (the one rule: permissions.active_assignments)."""
+    return permissions.active_assignments(user).filter(role__in=list(roles))
 
 
 def user_requires_mfa(user: Any) -> bool:
     """Officials, LPSE staff, auditors and operators must use a second factor; vendors may."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return _active_assignments(user, MFA_REQUIRED_ROLES).exists()
+    return permissions.requires_mfa(user)
 
 
 def user_has_confirmed_totp(user: Any) -> bool:
@@ -93,9 +76,7 @@ def can_read_access_log(user: Any) -> bool:
     """Auditors and LPSE administrators (active today) read the access log; so do operators."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    return _active_assignments(user, ACCESS_LOG_READER_ROLES).exists()
+    return permissions.can_read_access_log(user)
 
 
 def can_read_own_access_log(user: Any) -> bool:
