@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from openlpse.core import request_context
 
@@ -37,3 +40,21 @@ class SecurityHeadersMiddleware:
             # Pages of a signed-in user are never kept by shared or browser caches.
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Indonesian unless the person chose English (language switch cookie or profile).
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which would show most
+    Indonesian users (whose browsers say en-US) an English portal. Pages therefore use only the
+    explicit choice; the JSON API keeps Accept-Language negotiation for integrators.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith("/api/"):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language

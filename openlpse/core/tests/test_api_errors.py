@@ -82,7 +82,7 @@ def boom(request: HttpRequest) -> None:
     raise RuntimeError("database password is hunter2")
 
 
-urlpatterns = [path("probe/", probe.urls)]
+urlpatterns = [path("api/probe/", probe.urls)]
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -100,7 +100,7 @@ def _error(response) -> dict:
 @pytest.mark.urls(__name__)
 class TestExceptionMapping:
     def test_domain_error_uses_its_status_code_and_message(self, client):
-        response = client.get("/probe/conflict", **EN)
+        response = client.get("/api/probe/conflict", **EN)
         assert response.status_code == 409
         assert _error(response) == {
             "code": "conflict",
@@ -108,18 +108,18 @@ class TestExceptionMapping:
         }
 
     def test_throttled_domain_error_is_429_with_retry_after(self, client):
-        response = client.get("/probe/throttled", **EN)
+        response = client.get("/api/probe/throttled", **EN)
         assert response.status_code == 429
         assert response["Retry-After"] == "42"
         assert _error(response)["code"] == "throttled"
 
     def test_ninja_throttle_is_mapped_to_the_same_429(self, client):
-        response = client.get("/probe/ninja-throttled", **EN)
+        response = client.get("/api/probe/ninja-throttled", **EN)
         assert response.status_code == 429
         assert response["Retry-After"] == "7"
         assert _error(response)["code"] == "throttled"
 
-    @pytest.mark.parametrize("url", ["/probe/forbidden", "/probe/ninja-forbidden"])
+    @pytest.mark.parametrize("url", ["/api/probe/forbidden", "/api/probe/ninja-forbidden"])
     def test_permission_errors_are_403(self, client, url):
         response = client.get(url, **EN)
         assert response.status_code == 403
@@ -129,7 +129,7 @@ class TestExceptionMapping:
         }
 
     def test_http404_is_404_without_its_detail(self, client):
-        response = client.get("/probe/missing", **EN)
+        response = client.get("/api/probe/missing", **EN)
         assert response.status_code == 404
         assert _error(response) == {
             "code": "not_found",
@@ -137,13 +137,13 @@ class TestExceptionMapping:
         }
 
     def test_django_validation_error_names_the_field(self, client):
-        response = client.get("/probe/model-invalid", **EN)
+        response = client.get("/api/probe/model-invalid", **EN)
         assert response.status_code == 400
         assert _error(response)["fields"] == {"email": ["Enter a valid e-mail address."]}
 
     def test_unexpected_exception_is_a_logged_500_without_traceback(self, client, caplog):
         with caplog.at_level(logging.ERROR, logger="openlpse.api"):
-            response = client.get("/probe/boom", **EN)
+            response = client.get("/api/probe/boom", **EN)
         assert response.status_code == 500
         assert _error(response) == {
             "code": "server_error",
@@ -160,7 +160,7 @@ class TestExceptionMapping:
 class TestBodyValidation:
     def post(self, client, body, **extra):
         return client.post(
-            "/probe/echo", data=body, content_type="application/json", **{**EN, **extra}
+            "/api/probe/echo", data=body, content_type="application/json", **{**EN, **extra}
         )
 
     def test_valid_body_is_accepted(self, client):

@@ -111,3 +111,31 @@ def test_server_error_page_carries_the_security_headers(client):
     assert response.status_code == 500
     assert '<p class="error-code">500</p>' in response.content.decode()
     assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_pages_stay_indonesian_when_the_browser_asks_for_english(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
+    assert b'<html lang="id"' in response.content
+
+
+@pytest.mark.django_db
+def test_pages_follow_the_chosen_language_cookie(client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="id")
+    assert b'<html lang="en"' in response.content
+
+
+@pytest.mark.django_db
+def test_api_follows_accept_language(client):
+    english = client.get("/api/v1/no-such-endpoint", HTTP_ACCEPT_LANGUAGE="en")
+    indonesian = client.get("/api/v1/no-such-endpoint")
+    assert english.json()["error"]["message"] == (
+        "There is no API endpoint at this address. See /api/v1/openapi.json."
+    )
+    assert indonesian.json()["error"]["message"] == (
+        "Tidak ada endpoint API pada alamat ini. Lihat /api/v1/openapi.json."
+    )

@@ -30,10 +30,11 @@ def test_indonesian_is_the_default_language(client):
     assert response["Content-Language"] == "id"
 
 
-def test_browser_preference_for_english_is_honoured(client):
+def test_browser_preference_for_english_does_not_override_indonesian(client):
+    # Most Indonesian browsers say en-US; pages follow only an explicit choice (cookie/profile).
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
 
-    assert '<html lang="en">' in response.content.decode()
+    assert '<html lang="id">' in response.content.decode()
 
 
 def test_language_switch_is_a_labelled_post_form_with_csrf_and_next(client, lpse_karangasem):
@@ -160,7 +161,7 @@ def test_footer_shows_the_lpse_contacts_and_helpdesk(client, lpse_karangasem):
 
 def test_footer_server_time_label_is_translatable(client, lpse_karangasem):
     with clock.frozen(NOW):
-        html = client.get("/lpse/karangasem/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        html = client.get("/lpse/karangasem/", HTTP_COOKIE="openlpse_language=en").content.decode()
 
     assert 'Server time: <time datetime="2026-11-21T14:05+08:00">14:05 WITA</time>' in html
 

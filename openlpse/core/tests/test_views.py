@@ -21,7 +21,7 @@ NOW = dt.datetime(2026, 11, 21, 6, 5, tzinfo=dt.UTC)  # 13:05 WIB, 14:05 WITA
 @pytest.fixture
 def english(client):
     """Texts are asserted in English, the source language: the Indonesian catalogue changes."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["openlpse_language"] = "en"
     return client
 
 
@@ -388,7 +388,7 @@ def test_bad_request_page(english):
 
 
 def test_csrf_failure_page_explains_what_to_do(english):
-    strict = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    strict = Client(enforce_csrf_checks=True, HTTP_COOKIE="openlpse_language=en")
 
     response = strict.post("/i18n/setlang/", {"language": "en", "next": "/"})
 

@@ -11,6 +11,12 @@ from openlpse.organizations.tests.world import build_world, sign_in, snapshot
 pytestmark = pytest.mark.django_db
 
 
+def english(client):
+    """Texts are asserted in English, the source language: choose it as a person would."""
+    client.cookies["openlpse_language"] = "en"
+    return client
+
+
 @pytest.fixture
 def world():
     return build_world()
@@ -129,6 +135,7 @@ def test_lpse_admin_edits_the_profile(as_user, world):
 
 def test_refused_profile_keeps_what_was_typed_and_says_what_to_fix(as_user, world):
     client = as_user("lpse_admin")
+    client.cookies["openlpse_language"] = "en"
     before = snapshot()
     response = client.post(
         url("lpse_edit", "lampung-timur"),
@@ -140,7 +147,6 @@ def test_refused_profile_keeps_what_was_typed_and_says_what_to_fix(as_user, worl
             "working_hours_start": "16:00",
             "working_hours_end": "08:00",
         },
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     body = response.content.decode()
     assert response.status_code == 400
@@ -177,10 +183,8 @@ def test_holiday_add_and_remove_through_the_pages(as_user, world):
 
 def test_duplicate_holiday_is_refused_on_the_form(as_user, world):
     Holiday.objects.create(lpse=world.lpse, date=dt.date(2026, 8, 17), name="HUT RI")
-    response = as_user("lpse_admin").post(
-        url("holiday_list", "lampung-timur"),
-        {"date": "2026-08-17", "name": "Lagi"},
-        HTTP_ACCEPT_LANGUAGE="en",
+    response = english(as_user("lpse_admin")).post(
+        url("holiday_list", "lampung-timur"), {"date": "2026-08-17", "name": "Lagi"}
     )
     assert response.status_code == 400
     assert "is already in the calendar" in response.content.decode()
@@ -278,10 +282,9 @@ def test_lpse_admin_creates_edits_and_deactivates_an_agency(as_user, world):
 
 
 def test_agency_form_keeps_input_when_the_code_is_taken(as_user):
-    response = as_user("lpse_admin").post(
+    response = english(as_user("lpse_admin")).post(
         url("agency_create", "lampung-timur"),
         {"kind": AgencyKind.SKPD, "code": "DPUPR", "name": "Dinas Baru Saya"},
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     body = response.content.decode()
     assert response.status_code == 400
@@ -352,10 +355,9 @@ def test_work_units_of_another_agency_are_404_for_an_agency_admin(as_user, world
 
 
 def test_work_unit_form_shows_a_taken_code(as_user, world):
-    response = as_user("agency_admin").post(
+    response = english(as_user("agency_admin")).post(
         url("work_unit_create", "lampung-timur", world.agency.pk),
         {"code": "BM", "name": "Duplikat"},
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert "already uses the code" in response.content.decode()
@@ -410,7 +412,7 @@ def test_staff_assign_and_end_through_the_pages(as_user, world):
 def test_staff_assign_shows_the_separation_of_duties_refusal(as_user, world):
     unit = world.units[LpseUnitKind.LAYANAN_DUKUNGAN]
     before = snapshot()
-    response = as_user("lpse_admin").post(
+    response = english(as_user("lpse_admin")).post(
         url("staff_assign", "lampung-timur", unit.pk),
         {
             "user": "lt.ppk",
@@ -419,7 +421,6 @@ def test_staff_assign_shows_the_separation_of_duties_refusal(as_user, world):
             "sk_number": "800/9",
             "sk_date": "2026-01-02",
         },
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     body = response.content.decode()
     assert response.status_code == 403
@@ -430,7 +431,7 @@ def test_staff_assign_shows_the_separation_of_duties_refusal(as_user, world):
 
 def test_staff_assign_unknown_person_is_a_field_error(as_user, world):
     unit = world.units[LpseUnitKind.LAYANAN_DUKUNGAN]
-    response = as_user("lpse_admin").post(
+    response = english(as_user("lpse_admin")).post(
         url("staff_assign", "lampung-timur", unit.pk),
         {
             "user": "nobody-here",
@@ -439,7 +440,6 @@ def test_staff_assign_unknown_person_is_a_field_error(as_user, world):
             "sk_number": "1",
             "sk_date": "2026-01-02",
         },
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert "No active account has this user name" in response.content.decode()
@@ -465,6 +465,8 @@ def test_logo_page_uploads_and_removes(as_user, world):
     from openlpse.organizations.tests.test_services import tiny_png
 
     client = as_user("lpse_admin")
+
+    client.cookies["openlpse_language"] = "en"
     assert client.get(url("lpse_logo", "lampung-timur")).status_code == 200
     response = client.post(
         url("lpse_logo", "lampung-timur"), {"logo": SimpleUploadedFile("logo.png", tiny_png())}
@@ -474,9 +476,7 @@ def test_logo_page_uploads_and_removes(as_user, world):
     assert world.lpse.logo_id is not None
     assert client.get(reverse("core:lpse_logo", args=["lampung-timur"])).status_code == 200
     bad = client.post(
-        url("lpse_logo", "lampung-timur"),
-        {"logo": SimpleUploadedFile("logo.png", b"plain text")},
-        HTTP_ACCEPT_LANGUAGE="en",
+        url("lpse_logo", "lampung-timur"), {"logo": SimpleUploadedFile("logo.png", b"plain text")}
     )
     assert bad.status_code == 400
     assert client.post(url("lpse_logo", "lampung-timur"), {"remove": "1"}).status_code == 302
