@@ -59,6 +59,7 @@ ci:
 messages: $(VENV)/.installed-dev
 	cd openlpse && ../$(BIN)/django-admin makemessages --settings=config.settings.test --pythonpath=.. -l id -l en --no-obsolete --ignore='tests/*'
 	# English is the source language: its catalogue copies every msgid (complete by construction).
+	msgattrib --clear-fuzzy --empty -o openlpse/locale/en/LC_MESSAGES/django.po openlpse/locale/en/LC_MESSAGES/django.po
 	msgen --force-po -o openlpse/locale/en/LC_MESSAGES/django.po openlpse/locale/en/LC_MESSAGES/django.po
 	cd openlpse && ../$(BIN)/django-admin compilemessages --settings=config.settings.test --pythonpath=..
 

@@ -166,3 +166,45 @@ def mfa_disable(*, user: User, password: str) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         access_log_record(event=AccessEvent.MFA_DISABLED, user=user)
+
+
+def mfa_reset_by_admin(*, actor: User, user: User, reason: str) -> None:
+    """Remove a person's authenticator and recovery codes when they lost both (helpdesk case).
+
+    Only the platform operator or an administrator of an LPSE where the person holds a role may
+    do it, never for themselves, and only with a reason (the LPSE checks the person's identity
+    as for registration, LT 12 / KA 12). The person must enrol a new authenticator at their
+    next sign-in when their roles require one; open sessions lose their verified second factor
+    at once because the device they were verified with no longer exists.
+    """
+    from openlpse.accounts.services.users import may_administer_user
+
+    if actor.pk == user.pk:
+        raise errors.PermissionDenied(
+            _("You cannot reset your own two-factor authentication; ask another administrator.")
+        )
+    if not may_administer_user(actor, user):
+        raise errors.PermissionDenied(
+            _(
+                "Only an administrator of an LPSE where this person holds a role can reset "
+                "their two-factor authentication."
+            )
+        )
+    reason = reason.strip()
+    if not reason:
+        raise errors.ValidationError(
+            fields={"reason": [_("Give the reason for this reset; it is kept in the audit log.")]}
+        )
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        removed_totp, _detail = TOTPDevice.objects.filter(user=locked).delete()
+        removed_static, _detail = StaticDevice.objects.filter(user=locked).delete()
+        if not removed_totp and not removed_static:
+            raise errors.Conflict(_("This person has no two-factor authentication to reset."))
+        access_log_record(event=AccessEvent.MFA_DISABLED, user=locked, detail="reset_by_admin")
+        audit.record(
+            actor=actor,
+            action="mfa.reset_by_admin",
+            obj=locked,
+            changes={"reason": reason[:300]},
+        )

@@ -225,7 +225,10 @@ def user_set_password_after_reset(*, user: User, new_password: str) -> User:
     return user
 
 
-def _may_set_active(actor: User, user: User) -> bool:
+def may_administer_user(actor: User, user: User) -> bool:
+    """The platform operator, or an administrator of an LPSE where `user` holds a role."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
     if actor.is_superuser:
         return True
     admin_lpses = selectors._active_assignments(actor, {Role.LPSE_ADMIN}).values_list(
@@ -239,7 +242,7 @@ def user_set_active(*, user: User, is_active: bool, actor: User, reason: str) ->
     Django refuses inactive users when it loads the session's user."""
     if actor.pk == user.pk:
         raise errors.PermissionDenied(_("You cannot deactivate or reactivate your own account."))
-    if not _may_set_active(actor, user):
+    if not may_administer_user(actor, user):
         raise errors.PermissionDenied(
             _(
                 "Only an administrator of an LPSE where this person holds a role can change their account."
