@@ -43,9 +43,19 @@ def current_lpse(request: HttpRequest) -> Lpse | None:
     slug = match.kwargs.get("lpse_slug") if match is not None else None
     if slug is None and hasattr(request, "session"):
         slug = request.session.get(SESSION_KEY)
-    lpse = find_lpse(slug)
+    lpse = find_lpse(slug) if slug is not None else home_lpse(getattr(request, "user", None))
     request.lpse = lpse  # type: ignore[attr-defined]
     return lpse
+
+
+def home_lpse(user: Any) -> Lpse | None:
+    """An official whose roles in force are all at one LPSE works in that LPSE's context
+    (its name, logo and time zone) on pages that name no LPSE; anyone else gets none."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    in_force = active_role_assignments(user).values("lpse_id")
+    candidates = list(active_lpses().filter(pk__in=in_force)[:2])  # one query
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def remember_lpse(request: HttpRequest, lpse: Lpse) -> None:

@@ -336,8 +336,9 @@ def test_dashboard_query_count_does_not_grow_with_roles(
     sign_in(user, mfa=True)
     client.get("/dasbor/")  # first visit writes session bookkeeping
 
-    # session, user, OTP device, roles, the chooser, and the menu's permission checks
-    with django_assert_max_num_queries(8):
+    # session, user, OTP device, roles, the official's home LPSE (header and zone), the
+    # chooser, and the menu's permission checks
+    with django_assert_max_num_queries(9):
         response = client.get("/dasbor/")
     assert response.status_code == 200
 
@@ -432,3 +433,23 @@ def test_forbidden_page(rf):
         '<p class="other-language" lang="en">You do not have permission to open this page.</p>'
         in response.content.decode()
     )
+
+
+def test_back_office_pages_use_the_officials_own_lpse_zone(
+    client, sign_in, lpse_karangasem, lpse_lampung_timur
+):
+    from openlpse.accounts.enums import Role
+    from openlpse.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+
+    official = UserFactory()
+    RoleAssignmentFactory(user=official, role=Role.PPK, lpse=lpse_karangasem)
+    sign_in(official, mfa=True)
+    with clock.frozen(NOW):
+        one_lpse = client.get("/dasbor/").content.decode()
+    RoleAssignmentFactory(user=official, role=Role.AUDITOR, lpse=lpse_lampung_timur)
+    with clock.frozen(NOW):
+        two_lpses = client.get("/dasbor/").content.decode()
+
+    # One LPSE: its zone (and name in the header); roles at two LPSEs: no single context.
+    assert "14:05 WITA</time>" in one_lpse
+    assert "13:05 WIB</time>" in two_lpses
