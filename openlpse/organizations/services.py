@@ -10,12 +10,12 @@ permission checks but nothing else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from openlpse.accounts import permissions
@@ -69,6 +69,44 @@ def _clean(obj: Model, *, exclude: list[str] | None = None) -> None:
             fields[name] = list(errors)
         first = next(iter(fields.values()))[0]
         raise ValidationError(first, fields=fields) from exc
+
+
+def _refuse_unknown_fields(changes: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+
+
+def _apply_changes(obj: Model, changes: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Set the changed fields (text stripped) and return {field: [old, new]} for the audit."""
+    diff: dict[str, list[Any]] = {}
+    for name, raw in changes.items():
+        value = raw.strip() if isinstance(raw, str) else raw
+        old = getattr(obj, name)
+        if old != value:
+            diff[name] = [_jsonable(old), _jsonable(value)]
+            setattr(obj, name, value)
+    return diff
+
+
+def _save_with_unique_code(
+    obj: Model,
+    diff: Mapping[str, Any],
+    siblings: QuerySet[Any],
+    taken: Callable[[Any], DomainError],
+) -> None:
+    """Save the changed fields; a code already used among `siblings` is a clear field error.
+    The pre-check gives the message; the unique constraint still decides under a race."""
+    if "code" in diff and siblings.filter(code=obj.code).exclude(pk=obj.pk).exists():  # type: ignore[attr-defined]
+        raise taken(obj)
+    try:
+        with transaction.atomic():
+            obj.save(update_fields=list(diff))
+    except IntegrityError as exc:
+        raise taken(obj) from exc
 
 
 def _field_error(field: str, message: str) -> ValidationError:
@@ -165,22 +203,12 @@ def lpse_create(*, actor: User | None, slug: str, **values: Any) -> Lpse:
 def lpse_update(*, actor: User | None, lpse: Lpse, changes: Mapping[str, Any]) -> Lpse:
     """Change the LPSE's profile: name, region, time zone, address, contacts, helpdesk hours,
     working days and hours. The LPSE admin (or an operator)."""
-    unknown = set(changes) - LPSE_EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(
-            _("These fields cannot be changed: %(fields)s.")
-            % {"fields": ", ".join(sorted(unknown))}
-        )
+    _refuse_unknown_fields(changes, LPSE_EDITABLE_FIELDS)
     with transaction.atomic():
         _require_manage_lpse(actor, lpse)
         locked = Lpse.objects.select_for_update().get(pk=lpse.pk)
         values = _validate_lpse_values(dict(changes))
-        diff: dict[str, list[Any]] = {}
-        for name, value in values.items():
-            old = getattr(locked, name)
-            if old != value:
-                diff[name] = [_jsonable(old), _jsonable(value)]
-                setattr(locked, name, value)
+        diff = _apply_changes(locked, values)
         _clean(locked)
         _check_hours(locked)
         if not diff:
@@ -408,22 +436,11 @@ def agency_create(
 
 
 def agency_update(*, actor: User | None, agency: Agency, changes: Mapping[str, Any]) -> Agency:
-    unknown = set(changes) - AGENCY_EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(
-            _("These fields cannot be changed: %(fields)s.")
-            % {"fields": ", ".join(sorted(unknown))}
-        )
+    _refuse_unknown_fields(changes, AGENCY_EDITABLE_FIELDS)
     with transaction.atomic():
         _require_manage_lpse(actor, agency.lpse)
         locked = Agency.objects.select_for_update().get(pk=agency.pk)
-        diff: dict[str, list[Any]] = {}
-        for name, raw in changes.items():
-            value = raw.strip() if isinstance(raw, str) else raw
-            old = getattr(locked, name)
-            if old != value:
-                diff[name] = [_jsonable(old), _jsonable(value)]
-                setattr(locked, name, value)
+        diff = _apply_changes(locked, changes)
         if locked.kind not in AgencyKind.values:
             raise _field_error("kind", _("Choose the kind of agency."))
         _clean(locked, exclude=["lpse", "parent"])
@@ -431,18 +448,8 @@ def agency_update(*, actor: User | None, agency: Agency, changes: Mapping[str, A
             _validate_agency_parent(locked, locked.parent)
         if not diff:
             return locked
-        if (
-            "code" in diff
-            and Agency.objects.filter(lpse_id=locked.lpse_id, code=locked.code)
-            .exclude(pk=locked.pk)
-            .exists()
-        ):
-            raise _agency_code_taken(locked)
-        try:
-            with transaction.atomic():
-                locked.save(update_fields=list(diff))
-        except IntegrityError as exc:
-            raise _agency_code_taken(locked) from exc
+        siblings = Agency.objects.filter(lpse_id=locked.lpse_id)
+        _save_with_unique_code(locked, diff, siblings, _agency_code_taken)
         audit.record(
             actor=actor, action="agency.update", obj=locked, lpse_id=locked.lpse_id, changes=diff
         )
@@ -530,12 +537,7 @@ def work_unit_create(
 def work_unit_update(
     *, actor: User | None, work_unit: WorkUnit, changes: Mapping[str, Any]
 ) -> WorkUnit:
-    unknown = set(changes) - WORK_UNIT_EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(
-            _("These fields cannot be changed: %(fields)s.")
-            % {"fields": ", ".join(sorted(unknown))}
-        )
+    _refuse_unknown_fields(changes, WORK_UNIT_EDITABLE_FIELDS)
     with transaction.atomic():
         _require_manage_work_units(actor, work_unit.agency)
         locked = (
@@ -543,28 +545,12 @@ def work_unit_update(
             .select_related("agency")
             .get(pk=work_unit.pk)
         )
-        diff: dict[str, list[Any]] = {}
-        for name, raw in changes.items():
-            value = raw.strip() if isinstance(raw, str) else raw
-            old = getattr(locked, name)
-            if old != value:
-                diff[name] = [old, value]
-                setattr(locked, name, value)
+        diff = _apply_changes(locked, changes)
         _clean(locked, exclude=["agency"])
         if not diff:
             return locked
-        if (
-            "code" in diff
-            and WorkUnit.objects.filter(agency_id=locked.agency_id, code=locked.code)
-            .exclude(pk=locked.pk)
-            .exists()
-        ):
-            raise _work_unit_code_taken(locked)
-        try:
-            with transaction.atomic():
-                locked.save(update_fields=list(diff))
-        except IntegrityError as exc:
-            raise _work_unit_code_taken(locked) from exc
+        siblings = WorkUnit.objects.filter(agency_id=locked.agency_id)
+        _save_with_unique_code(locked, diff, siblings, _work_unit_code_taken)
         audit.record(
             actor=actor,
             action="work_unit.update",
