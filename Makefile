@@ -66,13 +66,7 @@ messages: $(VENV)/.installed-dev
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
-# Regenerate the auto-generated initial migrations (only until the first release).
-# Hand-written migrations (0100_*.py and up) are set aside while the initial ones are rebuilt,
-# then put back; they depend on the highest *_initial of their app.
+# New migrations for model changes. Landed migrations are never rewritten: a database made by
+# an earlier version upgrades with `manage.py migrate`.
 migrations: $(VENV)/.installed-dev
-	rm -rf var/handwritten-migrations && mkdir -p var/handwritten-migrations
-	for f in openlpse/*/migrations/0[1-9][0-9][0-9]_*.py; do \
-	  [ -e "$$f" ] || continue; d=var/handwritten-migrations/$$(dirname $$f); mkdir -p $$d; mv $$f $$d/; done
-	rm -f openlpse/*/migrations/0*_initial.py
-	$(BIN)/python manage.py makemigrations core accounts organizations ops; rc=$$?; \
-	  cp -r var/handwritten-migrations/openlpse/. openlpse/ 2>/dev/null; rm -rf var/handwritten-migrations; exit $$rc
+	$(BIN)/python manage.py makemigrations

@@ -81,6 +81,11 @@ VARIABLES: dict[str, Var] = {
         Var("OPENLPSE_EMAIL_HOST_PASSWORD", "", "SMTP password."),
         Var("OPENLPSE_EMAIL_USE_TLS", "0", "1 to use STARTTLS for SMTP."),
         Var(
+            "OPENLPSE_BASE_URL",
+            "http://127.0.0.1:8000",
+            "Public address of the portal, used for links in e-mail.",
+        ),
+        Var(
             "OPENLPSE_DEFAULT_FROM_EMAIL",
             "OpenLPSE <noreply@localhost>",
             "Sender address of system e-mail.",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("akun/", include("openlpse.accounts.urls")),
     path("organisasi/", include("openlpse.organizations.urls")),
     path("ops/", include("openlpse.ops.urls")),
+    path("", include("openlpse.vendors.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("openlpse.core.urls")),
 ]

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "openlpse.core",
     "openlpse.accounts",
     "openlpse.organizations",
+    "openlpse.vendors",
     "openlpse.ops",
 ]
 
@@ -173,6 +174,7 @@ EMAIL_HOST_USER = env.get_str("OPENLPSE_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env.get_str("OPENLPSE_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.get_bool("OPENLPSE_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env.get_str("OPENLPSE_DEFAULT_FROM_EMAIL")
+OPENLPSE_BASE_URL = env.get_str("OPENLPSE_BASE_URL")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 
 # Security headers (ASVS 3.4). CSP: no inline script, nothing from other origins.

@@ -9,8 +9,10 @@ from django.urls import URLPattern, URLResolver, path, re_path
 from openlpse.accounts.api import router as accounts_router
 from openlpse.core.api import api
 from openlpse.core.api_errors import json_method_not_allowed, not_found_view
+from openlpse.vendors.api import router as vendors_router
 
 api.add_router("", accounts_router)
+api.add_router("", vendors_router)
 
 _patterns, _app_name, _namespace = api.urls
 for _pattern in _patterns:

@@ -127,3 +127,30 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("delete")
+
+
+class Notification(models.Model):
+    """One message in a user's in-app inbox (issue 3 item 9). The same text is e-mailed after
+    the commit; the inbox copy is what counts when mail is slow or lost."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    topic = models.CharField(_("topic"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    lpse = models.ForeignKey(
+        "organizations.Lpse", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

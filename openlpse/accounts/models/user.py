@@ -30,6 +30,19 @@ class User(AbstractUser):
         default="id",
     )
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    nik = models.CharField(
+        _("NIK"),
+        max_length=16,
+        blank=True,
+        help_text=_("16-digit population number (Nomor Induk Kependudukan), when known."),
+    )
+    # Why the account is deactivated (is_active False), shown to its holder after a correct
+    # password so they know what to do; `deactivated_until` is the end of a blacklist period,
+    # `deactivation_ref` says which decision did it ("blacklist:<id>") so that decision's end
+    # reactivates exactly the accounts it stopped (LT 12(4), KA 12(4)).
+    deactivation_reason = models.CharField(_("reason for deactivation"), max_length=300, blank=True)
+    deactivated_until = models.DateField(_("deactivated until"), null=True, blank=True)
+    deactivation_ref = models.CharField(_("deactivated by decision"), max_length=60, blank=True)
 
     objects: ClassVar[OpenLpseUserManager] = OpenLpseUserManager()
 
