@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "openlpse.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from openlpse.accounts import navigation_entries
+
+        navigation_entries.register()

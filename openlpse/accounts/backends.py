@@ -3,9 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from openlpse.accounts.models.user import User
+from openlpse.core.models import Notification
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -29,3 +32,20 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The session's user, with `unread_notifications` (the header's inbox badge) counted
+        in the same query, so the badge adds no query to any page."""
+        unread = (
+            Notification.objects.filter(user_id=OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("user_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        user = (
+            User._default_manager.annotate(unread_notifications=Coalesce(Subquery(unread), 0))
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None

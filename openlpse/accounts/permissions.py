@@ -133,6 +133,21 @@ def has_active_role(
     )
 
 
+def menu_roles(user: Any) -> frozenset[tuple[str, str]]:
+    """(role, LPSE unit kind or "") of the user's assignments in force today, read once and
+    kept on the user object: the menu, drawn on every back-office page, asks many predicates
+    and they share this one query. For showing or hiding menu entries only; every page checks
+    permission itself."""
+    if not _signed_in(user):
+        return frozenset()
+    cached = getattr(user, "_openlpse_menu_roles", None)
+    if cached is None:
+        rows = active_assignments(user).values_list("role", "lpse_unit__kind")
+        cached = frozenset((str(role), str(kind or "")) for role, kind in rows)
+        user._openlpse_menu_roles = cached
+    return cached
+
+
 def roles_for_navigation(user: Any) -> frozenset[str]:
     """The roles the user holds in force today, anywhere (for the back-office menu)."""
     return frozenset(str(r) for r in active_assignments(user).values_list("role", flat=True))
@@ -254,6 +269,33 @@ def can_read_access_log(user: Any, lpse: Lpse | None = None) -> bool:
     if lpse is not None:
         qs = qs.filter(lpse_id=lpse.pk)
     return qs.exists()
+
+
+def auditor_package_codes(
+    user: Any, lpse: Lpse, on: dt.date | None = None
+) -> frozenset[str] | None:
+    """What an auditor may examine at this LPSE, by their surat tugas in force (LT 25(7);
+    spse-reference §1 e-Audit: access limited to the packages named in the letter).
+
+    - None: a surat tugas in force covers the whole LPSE (for its period);
+    - a set of package codes: those named in the auditor's letters in force;
+    - an empty set: nothing (not an auditor here, or no letter in force).
+
+    None means "everything", so callers check for None first and never treat a falsy answer
+    as "no limit". Later apps (tenders, bids, reports) filter what auditors see with it.
+    """
+    codes: set[str] = set()
+    rows = (
+        active_assignments(user, on)
+        .filter(role=Role.AUDITOR, lpse_id=lpse.pk)
+        .values_list("scope_kind", "scope_ref")
+    )
+    for scope_kind, scope_ref in rows:
+        if scope_kind == ScopeKind.LPSE:
+            return None
+        if scope_kind == ScopeKind.PACKAGES:
+            codes.update(code.strip() for code in scope_ref.split(",") if code.strip())
+    return frozenset(codes)
 
 
 def requires_mfa(user: Any) -> bool:

@@ -1,4 +1,5 @@
-"""Accounts URLs: sign-in and security (urls_auth), roles (urls_roles)."""
+"""Accounts URLs: sign-in and security (urls_auth), roles (urls_roles), officials, auditors
+and the inbox (urls_officials)."""
 
 from django.urls import include, path
 
@@ -6,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("", include("openlpse.accounts.urls_auth")),
     path("peran/", include("openlpse.accounts.urls_roles")),
+    path("", include("openlpse.accounts.urls_officials")),
 ]

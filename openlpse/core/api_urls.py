@@ -7,11 +7,13 @@ Routers are mounted here rather than in `api.py`, so an app's `api.py` may impor
 from django.urls import URLPattern, URLResolver, path, re_path
 
 from openlpse.accounts.api import router as accounts_router
+from openlpse.accounts.api_officials import router as accounts_officials_router
 from openlpse.core.api import api
 from openlpse.core.api_errors import json_method_not_allowed, not_found_view
 from openlpse.vendors.api import router as vendors_router
 
 api.add_router("", accounts_router)
+api.add_router("", accounts_officials_router)
 api.add_router("", vendors_router)
 
 _patterns, _app_name, _namespace = api.urls

@@ -12,5 +12,6 @@ class VendorsConfig(AppConfig):
             documents_kinds,  # noqa: F401  (registers document kinds)
             navigation_entries,
         )
+        from openlpse.vendors.services import licence_expiry  # noqa: F401  (chronograph handler)
 
         navigation_entries.register()

@@ -1,11 +1,86 @@
-"""The vendors app's menu entries (core.navigation)."""
+"""The vendors app's menu entries (core.navigation).
+
+The menu is drawn on every back-office page, so its predicates share one query: the user's
+roles in force (role, scope, LPSE unit), read once per request and kept on the request's user
+object. Each page still checks permission itself through vendors.permissions."""
+
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from openlpse.accounts.enums import Role
 from openlpse.core import navigation
+from openlpse.organizations.enums import LpseUnitKind
+
+_VENDOR_ROLES = {str(Role.VENDOR_ADMIN), str(Role.VENDOR_STAFF)}
+
+
+def _roles(user: Any) -> list[tuple[str, str | None]]:
+    """(role, LPSE unit kind) of every assignment in force, cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return []
+    cached = getattr(user, "_vendors_menu_roles", None)
+    if cached is None:
+        from openlpse.accounts.permissions import active_assignments
+
+        cached = [
+            (str(role), kind)
+            for role, kind in active_assignments(user).values_list("role", "lpse_unit__kind")
+        ]
+        user._vendors_menu_roles = cached
+    return cached
+
+
+def _is_verifikator(user: Any) -> bool:
+    return any(
+        role == Role.LPSE_STAFF and kind == LpseUnitKind.REGISTRASI_VERIFIKASI
+        for role, kind in _roles(user)
+    )
+
+
+def _menu_vendor_area(user: Any) -> bool:
+    roles = {role for role, _kind in _roles(user)}
+    if roles & _VENDOR_ROLES:
+        return True
+    if roles or not getattr(user, "is_authenticated", False):
+        return False  # an official never registers a company (separation of duties)
+    from openlpse.vendors.models import Vendor
+
+    return Vendor.objects.filter(created_by_id=user.pk).exists()
+
+
+def _menu_verification(user: Any) -> bool:
+    return _is_verifikator(user)
+
+
+def _menu_blacklist_requests(user: Any) -> bool:
+    from openlpse.vendors.permissions import BLACKLIST_REQUESTER_ROLES
+
+    requesters = {str(r) for r in BLACKLIST_REQUESTER_ROLES}
+    return _is_verifikator(user) or any(role in requesters for role, _kind in _roles(user))
+
+
+def _menu_directory(user: Any) -> bool:
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    return any(role not in _VENDOR_ROLES for role, _kind in _roles(user))
+
+
+def _signed_out(user: Any) -> bool:
+    return not getattr(user, "is_authenticated", False)
 
 
 def register() -> None:
+    navigation.register(
+        navigation.NavEntry(
+            "vendors.signup",
+            _("Register your company"),
+            "vendors:signup",
+            _signed_out,
+            navigation.PORTAL,
+            70,
+        )
+    )
     navigation.register(
         navigation.NavEntry(
             "vendors.blacklist_public",
@@ -21,7 +96,7 @@ def register() -> None:
             "vendors.area",
             _("My company"),
             "vendors:home",
-            navigation.lazy_predicate("openlpse.vendors.permissions.can_open_vendor_area"),
+            _menu_vendor_area,
             navigation.WORK,
             10,
         )
@@ -31,7 +106,7 @@ def register() -> None:
             "vendors.verification",
             _("Vendor verification"),
             "vendors:verification_queue",
-            navigation.lazy_predicate("openlpse.vendors.permissions.can_open_verification"),
+            _menu_verification,
             navigation.WORK,
             20,
         )
@@ -41,8 +116,18 @@ def register() -> None:
             "vendors.blacklist_requests",
             _("Blacklist requests"),
             "vendors:blacklist_requests",
-            navigation.lazy_predicate("openlpse.vendors.permissions.can_open_blacklist_requests"),
+            _menu_blacklist_requests,
             navigation.WORK,
             30,
+        )
+    )
+    navigation.register(
+        navigation.NavEntry(
+            "vendors.directory",
+            _("Verified vendors"),
+            "vendors:directory",
+            _menu_directory,
+            navigation.WORK,
+            40,
         )
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from openlpse.accounts.enums import Role
-from openlpse.accounts.permissions import active_assignments, is_lpse_staff
+from openlpse.accounts.permissions import OFFICIAL_ROLES, active_assignments, is_lpse_staff
 from openlpse.organizations.enums import LpseUnitKind
 
 if TYPE_CHECKING:
@@ -115,3 +115,15 @@ def can_open_vendor_area(user: Any) -> bool:
 
 def can_open_blacklist_requests(user: Any) -> bool:
     return can_request_blacklist(user) or is_any_verifikator(user)
+
+
+def can_view_vendor_directory(user: Any) -> bool:
+    """The directory of verified vendors (issue 3 item 6: every LPSE sees which LPSE verified
+    a vendor and when): officials of any LPSE (LPSE admin and staff, agency admins, PA, KPA,
+    PPK, ULP, Pokja, Pejabat Pengadaan) and auditors with a role in force, and platform
+    operators. Not vendors, not the public."""
+    if not _signed_in(user):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return active_assignments(user).filter(role__in=OFFICIAL_ROLES).exists()

@@ -12,6 +12,9 @@ class AccessEvent(models.TextChoices):
     LOGOUT = "logout", _("Signed out")
     LOGIN_FAILED = "login_failed", _("Failed sign-in")
     LOGIN_THROTTLED = "login_throttled", _("Sign-in refused after too many failures")
+    # A correct password, refused all the same: the account is deactivated, or the person's
+    # appointment has ended or not started yet (the detail says which).
+    LOGIN_REFUSED = "login_refused", _("Sign-in refused: deactivated or not in office")
     MFA_FAILED = "mfa_failed", _("Wrong two-factor code")
     MFA_VERIFIED = "mfa_verified", _("Two-factor code accepted")
     MFA_ENABLED = "mfa_enabled", _("Two-factor authentication turned on")

@@ -2,21 +2,34 @@
 
 The session handling itself (Django's login, the pending second-factor step) lives in
 `services.sessions`; these functions decide and write the access log and audit chain.
+
+Refusals after a correct password (issue 3 items 7 and 8) say why, because the person has proved
+who they are: a deactivated account (LT 12(4), KA 12(4)) gives its reason and until when; an
+official whose every appointment has ended, or whose appointment has not started yet, is told
+the date and whom to ask (LT 25(1)b, 25(7): accounts stop working when the term ends). A wrong
+password never says more than "not correct".
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import dates
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from openlpse.accounts import selectors
+from openlpse.accounts import permissions, selectors
+from openlpse.accounts.enums import Role
 from openlpse.accounts.models.access_log import AccessEvent
+from openlpse.accounts.models.roles import RoleAssignment
 from openlpse.accounts.models.user import User
 from openlpse.accounts.services.access_log import access_log_record
 from openlpse.accounts.services.throttle import login_throttle_check
@@ -31,6 +44,37 @@ class InvalidCredentials(errors.DomainError):
     default_message = _(
         "The user name, e-mail address or password is not correct. Check them and try again."
     )
+
+
+class SignInRefused(errors.PermissionDenied):
+    """The password was right, but this account may not sign in now (the message says why)."""
+
+    code = "sign_in_refused"
+    http_status = 403
+
+
+class AccountDeactivated(SignInRefused):
+    code = "account_deactivated"
+    until: dt.date | None = None
+    default_message = _(
+        "Your account is deactivated. Contact the LPSE that manages your account to ask why "
+        "and how to reactivate it."
+    )
+
+
+class TermEnded(SignInRefused):
+    code = "term_ended"
+    ended_on: dt.date | None = None
+    default_message = _(
+        "Your appointment has ended, so this account can no longer sign in. Ask your agency's "
+        "administrator to register your new appointment letter (SK)."
+    )
+
+
+class AppointmentNotStarted(SignInRefused):
+    code = "appointment_not_started"
+    starts_on: dt.date | None = None
+    default_message = _("Your appointment has not started yet. You can sign in from its first day.")
 
 
 class InvalidSecondFactor(errors.DomainError):
@@ -53,20 +97,152 @@ def _throttle_or_record(*, identifier: str, user: User | None) -> None:
         raise
 
 
-def login_check_password(*, request: HttpRequest | None, identifier: str, password: str) -> User:
-    """First sign-in step: throttle, then the password. Returns the user or raises.
+def date_label(day: dt.date) -> str:
+    """'21 November 2026', the month in the active language."""
+    return f"{day.day} {dates.MONTHS[day.month]} {day.year}"
 
-    Raises Throttled (with the wait) or InvalidCredentials; both are written to the access log.
+
+def deactivation_refusal(*, user: User) -> AccountDeactivated:
+    """What a deactivated account's holder is told after a correct password: the reason, until
+    when (for a blacklist period still running) and whom to contact (LT 12(4), KA 12(4))."""
+    reason = user.deactivation_reason.strip().rstrip(".")
+    if reason:
+        parts = [gettext("Your account is deactivated: %(reason)s.") % {"reason": reason}]
+    else:
+        parts = [gettext("Your account is deactivated.")]
+    until = user.deactivated_until
+    if until is not None and until >= permissions.today():
+        parts.append(gettext("It stays deactivated until %(date)s.") % {"date": date_label(until)})
+    parts.append(
+        gettext(
+            "If you think this is a mistake, or to ask for reactivation, contact the LPSE that "
+            "manages your account."
+        )
+    )
+    refusal = AccountDeactivated(" ".join(parts))
+    refusal.until = until
+    return refusal
+
+
+def _term_ended(role: str, ended_on: dt.date) -> TermEnded:
+    date = date_label(ended_on)
+    if role == Role.AUDITOR:
+        # LT 25(7): an auditor's access lasts as long as the surat tugas.
+        message = gettext(
+            "Your auditor access ended on %(date)s, with the period of your letter of assignment "
+            "(surat tugas). For a new assignment, submit the new surat tugas to the LPSE."
+        )
+    elif role in permissions.AGENCY_OFFICIAL_ROLES:
+        message = gettext(
+            "Your appointment ended on %(date)s, so this account can no longer sign in. If you "
+            "have been appointed again, ask your agency's administrator to register the new "
+            "appointment letter (SK)."
+        )
+    else:
+        message = gettext(
+            "Your appointment ended on %(date)s, so this account can no longer sign in. If you "
+            "have been appointed again, ask the LPSE administrator to register the new "
+            "appointment letter (SK)."
+        )
+    refusal = TermEnded(message % {"date": date})
+    refusal.ended_on = ended_on
+    return refusal
+
+
+def appointment_refusal(*, user: User) -> SignInRefused | None:
+    """Why an official may not sign in although the password was right, or None.
+
+    Refused: a person whose every role assignment is over (its end date passed or revoked),
+    with none in force and none still to start, who holds no vendor role and is not an
+    operator: their term ended (LT 25(1)b, 25(7)). A person whose only appointments start
+    later is told the first day. People without any role assignment (a vendor still
+    registering, a new account) sign in as usual; so do vendor people, whose access the vendors
+    app decides. The LPSE, agency or work unit being deactivated does not count here: that
+    stops the role's powers, not the person's sign-in. One query.
+    """
+    if user.is_superuser:
+        return None
+    rows = list(
+        RoleAssignment.objects.filter(user_id=user.pk).values_list(
+            "role", "starts_on", "ends_on", "revoked_at"
+        )
+    )
+    if not rows:
+        return None
+    today = permissions.today()
+    zone = ZoneInfo(permissions.REFERENCE_ZONE)
+    upcoming: list[dt.date] = []
+    ended: list[tuple[dt.date, str]] = []
+    for role, starts_on, ends_on, revoked_at in rows:
+        if role in permissions.VENDOR_ROLES:
+            return None
+        if revoked_at is not None:
+            revoked_on = revoked_at.astimezone(zone).date()
+            ended.append((min(revoked_on, ends_on) if ends_on else revoked_on, role))
+        elif starts_on > today:
+            upcoming.append(starts_on)
+        elif ends_on is None or ends_on >= today:
+            return None  # in force today
+        else:
+            ended.append((ends_on, role))
+    if upcoming:
+        first = min(upcoming)
+        refusal = AppointmentNotStarted(
+            gettext(
+                "Your appointment has not started yet: it starts on %(date)s. You can sign in "
+                "from that day."
+            )
+            % {"date": date_label(first)}
+        )
+        refusal.starts_on = first
+        return refusal
+    ended_on, role = max(ended)
+    return _term_ended(role, ended_on)
+
+
+def login_check_password(*, request: HttpRequest | None, identifier: str, password: str) -> User:
+    """First sign-in step: throttle, then the password, then whether the account may sign in.
+    Returns the user or raises.
+
+    Raises Throttled (with the wait), InvalidCredentials, or a SignInRefused (AccountDeactivated,
+    TermEnded, AppointmentNotStarted) when the password was right; all are written to the access
+    log.
     """
     identifier = identifier.strip()
     account = selectors.user_by_identifier(identifier)
     _throttle_or_record(identifier=identifier, user=account)
+    if account is not None and not account.is_active:
+        # The backend refuses a deactivated account whatever the password. Check the password
+        # here, with the same single hash the backend computes (so the answer takes as long):
+        # only its holder learns why; a wrong password gets the same answer as ever.
+        if account.check_password(password):
+            deactivated = deactivation_refusal(user=account)
+            access_log_record(
+                event=AccessEvent.LOGIN_REFUSED,
+                user=account,
+                username_attempted=identifier,
+                detail=deactivated.code,
+            )
+            raise deactivated
+        access_log_record(
+            event=AccessEvent.LOGIN_FAILED, user=account, username_attempted=identifier
+        )
+        raise InvalidCredentials()
     user = authenticate(request, username=identifier, password=password)
     if not isinstance(user, User):
         access_log_record(
             event=AccessEvent.LOGIN_FAILED, user=account, username_attempted=identifier
         )
         raise InvalidCredentials()
+    refusal = appointment_refusal(user=user)
+    if refusal is not None:
+        access_log_record(
+            event=AccessEvent.LOGIN_REFUSED,
+            user=user,
+            username_attempted=identifier,
+            detail=refusal.code,
+        )
+        raise refusal
     return user
 
 

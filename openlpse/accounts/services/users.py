@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -267,3 +268,196 @@ def user_set_active(*, user: User, is_active: bool, actor: User, reason: str) ->
         )
     user.is_active = is_active
     return user
+
+
+# --- deactivation for a decision (LT 12(4), KA 12(4)) ------------------------------------------
+#
+# Building blocks for the services that decide a deactivation (the blacklist and deactivation for
+# a violation, in openlpse.vendors.services): those check who may act; these change the account.
+# A deactivated account stops at once everywhere: Django refuses an inactive user when it loads
+# a session, so every session ends on its next request, and every API token is revoked (not just
+# refused), so a token never silently works again when the account is reactivated.
+
+DEACTIVATION_REF_MAX = 60
+
+
+def _lasts_longer(new_until: dt.date | None, old_until: dt.date | None) -> bool:
+    """Does a deactivation until `new_until` outlast one until `old_until`? None is open-ended."""
+    if old_until is None:
+        return False
+    return new_until is None or new_until > old_until
+
+
+def _revoke_all_tokens(*, user: User, actor: User | None) -> list[str]:
+    """Revoke every unrevoked API token of `user`; returns their prefixes (for the audit)."""
+    from openlpse.accounts.models.tokens import ApiToken
+
+    live = ApiToken.objects.select_for_update().filter(user_id=user.pk, revoked_at__isnull=True)
+    prefixes = list(live.values_list("prefix", flat=True))
+    if prefixes:
+        ApiToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(
+            revoked_at=clock.now(), revoked_by=actor
+        )
+    return prefixes
+
+
+def _check_decision(*, user: User, actor: User | None, reason: str, ref: str) -> str:
+    if actor is not None and actor.pk == user.pk:
+        raise errors.PermissionDenied(_("You cannot deactivate or reactivate your own account."))
+    reason = reason.strip()
+    if not reason:
+        raise _field_error(
+            "reason", _("Give the reason for this change; it is kept in the audit log.")
+        )
+    if len(ref) > DEACTIVATION_REF_MAX:
+        raise ValueError("deactivation_ref is at most 60 characters")
+    return reason
+
+
+def user_deactivate(
+    *,
+    user: User,
+    actor: User | None,
+    reason: str,
+    until: dt.date | None = None,
+    ref: str = "",
+) -> User:
+    """Deactivate `user` because of a decision `ref` (e.g. "blacklist:12") until `until`
+    (None: until reactivated). The caller has checked that `actor` may decide this; `actor`
+    None is the system (the chronograph).
+
+    Sessions end at their next request and every API token is revoked. When the account is
+    already deactivated, the decision that lasts longer is kept (an open-ended one, such as an
+    administrator's or a violation's, lasts longest), so the end of the shorter one never
+    reactivates the account early.
+    """
+    reason = _check_decision(user=user, actor=actor, reason=reason, ref=ref)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        revoked = _revoke_all_tokens(user=locked, actor=actor)
+        replace = locked.is_active or _lasts_longer(until, locked.deactivated_until)
+        if not replace:
+            if revoked:
+                audit.record(
+                    actor=actor,
+                    action="user.tokens_revoke",
+                    obj=locked,
+                    changes={
+                        "tokens_revoked": revoked,
+                        "ref": ref,
+                        "kept_ref": locked.deactivation_ref,
+                    },
+                )
+            return locked
+        changes: dict[str, Any] = {
+            "is_active": [locked.is_active, False],
+            "reason": reason[:300],
+            "until": until.isoformat() if until else None,
+            "ref": ref,
+            "tokens_revoked": revoked,
+        }
+        if not locked.is_active:
+            changes["replaces_ref"] = locked.deactivation_ref
+        locked.is_active = False
+        locked.deactivation_reason = reason[:300]
+        locked.deactivated_until = until
+        locked.deactivation_ref = ref
+        locked.save(
+            update_fields=[
+                "is_active",
+                "deactivation_reason",
+                "deactivated_until",
+                "deactivation_ref",
+            ]
+        )
+        audit.record(actor=actor, action="user.deactivate", obj=locked, changes=changes)
+    user.is_active = False
+    user.deactivation_reason = locked.deactivation_reason
+    user.deactivated_until = locked.deactivated_until
+    user.deactivation_ref = locked.deactivation_ref
+    return user
+
+
+def user_reactivate(*, user: User, actor: User | None, reason: str) -> User:
+    """Reactivate `user` and clear the deactivation fields; the caller has checked that `actor`
+    may (None is the system). Revoked API tokens stay revoked: the person creates new ones."""
+    reason = _check_decision(user=user, actor=actor, reason=reason, ref="")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active:
+            return locked
+        changes = {
+            "is_active": [False, True],
+            "reason": reason[:300],
+            "until": locked.deactivated_until.isoformat() if locked.deactivated_until else None,
+            "ref": locked.deactivation_ref,
+        }
+        locked.is_active = True
+        locked.deactivation_reason = ""
+        locked.deactivated_until = None
+        locked.deactivation_ref = ""
+        locked.save(
+            update_fields=[
+                "is_active",
+                "deactivation_reason",
+                "deactivated_until",
+                "deactivation_ref",
+            ]
+        )
+        audit.record(actor=actor, action="user.activate", obj=locked, changes=changes)
+    user.is_active = True
+    user.deactivation_reason, user.deactivated_until, user.deactivation_ref = "", None, ""
+    return user
+
+
+def users_reactivate_by_ref(*, ref: str, actor: User | None = None, reason: str) -> list[User]:
+    """Reactivate exactly the accounts that decision `ref` stopped (and that no longer-lasting
+    decision took over since). Returns them."""
+    if not ref:
+        raise ValueError("users_reactivate_by_ref needs a decision reference")
+    with transaction.atomic():
+        stopped = list(
+            User.objects.select_for_update()
+            .filter(deactivation_ref=ref, is_active=False)
+            .order_by("pk")
+        )
+        return [user_reactivate(user=u, actor=actor, reason=reason) for u in stopped]
+
+
+def users_deactivation_hand_over(
+    *, from_ref: str, to_ref: str, reason: str, until: dt.date | None, actor: User | None = None
+) -> list[User]:
+    """The accounts stopped by decision `from_ref` stay stopped, now because of `to_ref` (a
+    decision still in force when `from_ref` ends). Returns them."""
+    if not from_ref or not to_ref:
+        raise ValueError("users_deactivation_hand_over needs both decision references")
+    if len(to_ref) > DEACTIVATION_REF_MAX:
+        raise ValueError("deactivation_ref is at most 60 characters")
+    reason = reason.strip()[:300]
+    handed: list[User] = []
+    with transaction.atomic():
+        stopped = list(
+            User.objects.select_for_update()
+            .filter(deactivation_ref=from_ref, is_active=False)
+            .order_by("pk")
+        )
+        for locked in stopped:
+            locked.deactivation_reason = reason
+            locked.deactivated_until = until
+            locked.deactivation_ref = to_ref
+            locked.save(
+                update_fields=["deactivation_reason", "deactivated_until", "deactivation_ref"]
+            )
+            handed.append(locked)
+        for locked in handed:
+            audit.record(
+                actor=actor,
+                action="user.deactivate",
+                obj=locked,
+                changes={
+                    "ref": [from_ref, to_ref],
+                    "reason": reason,
+                    "until": until.isoformat() if until else None,
+                },
+            )
+    return handed

@@ -73,6 +73,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             headers, status = _throttled(form, exc), 429
         except auth.InvalidCredentials as exc:
             form.add_error(None, str(exc.message))
+        except auth.SignInRefused as exc:  # right password; deactivated or not in office
+            form.add_error(None, str(exc.message))
+            status = exc.http_status
         else:
             target = safe_next(request, next_url)
             if selectors.user_has_confirmed_totp(user):

@@ -161,3 +161,49 @@ class BlacklistEntryFactory(factory.django.DjangoModelFactory):
     ends_on = factory.LazyFunction(lambda: timezone.now().date() + dt.timedelta(days=364))
     decided_by = factory.SubFactory(UserFactory)
     decided_at = factory.LazyFunction(timezone.now)
+
+
+# --- verification queue and appointment slots (added by the verification part) -------------------
+
+
+class VerificationRequestFactory(factory.django.DjangoModelFactory):
+    """A pending registration request of a submitted vendor (kind/status as plain values)."""
+
+    class Meta:
+        model = "vendors.VerificationRequest"
+
+    vendor = factory.SubFactory(VendorFactory, status=VendorStatus.SUBMITTED)
+    kind = "registration"
+    lpse = factory.LazyAttribute(lambda o: o.vendor.registration_lpse)
+    status = "pending"
+    data = factory.LazyFunction(dict)
+    submitted_by = factory.LazyAttribute(lambda o: o.vendor.created_by)
+    submitted_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=5))
+
+
+def make_submitted_registration(*, lpse, documents=True, submitted_at=None, **vendor_fields):
+    """A vendor that submitted its registration to `lpse` (with every required document unless
+    documents=False) and its pending request."""
+    submitted_at = submitted_at or timezone.now() - dt.timedelta(hours=5)
+    vendor = VendorFactory(
+        status=VendorStatus.SUBMITTED,
+        registration_lpse=lpse,
+        submitted_at=submitted_at,
+        **vendor_fields,
+    )
+    if documents:
+        add_required_documents(vendor)
+    return VerificationRequestFactory(vendor=vendor, lpse=lpse, submitted_at=submitted_at)
+
+
+class VerificationSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "vendors.VerificationSlot"
+
+    lpse = factory.SubFactory(LpseFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=2))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
+    mode = "visit"
+    capacity = 1
+    place = "Ruang Verifikasi LPSE"
+    created_by = factory.SubFactory(UserFactory)
