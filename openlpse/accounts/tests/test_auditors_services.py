@@ -353,6 +353,7 @@ def test_the_auditor_account_stops_when_the_period_ends(world, client):
     data = {"identifier": user.username, "password": "kata sandi auditor 2026"}
     assert client.post("/akun/masuk/", data).status_code == 302
     client.logout()
+    client.cookies["openlpse_language"] = "en"  # logout() drops every cookie
     with clock.frozen(clock.now() + dt.timedelta(days=7)):
         response = client.post("/akun/masuk/", data)
     assert response.status_code == 403

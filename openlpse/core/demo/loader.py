@@ -27,6 +27,7 @@ from openlpse.accounts.services.roles import role_grant
 from openlpse.accounts.services.users import user_create
 from openlpse.core import audit
 from openlpse.core.demo import data
+from openlpse.core.demo import vendors as demo_vendors
 from openlpse.core.demo.holidays import NATIONAL_HOLIDAYS
 from openlpse.core.demo.totp import demo_totp_key_hex, demo_totp_secret_base32
 from openlpse.organizations import services as org
@@ -199,34 +200,16 @@ def _load_lpse(spec: data.LpseSpec) -> None:
 
 
 def _load_vendor() -> None:
-    vendor_admin = _user(data.VENDOR_ADMIN)
-    kind, number = data.VENDOR_ADMIN_LETTER
-    _grant_once(
-        actor=None,
-        user=vendor_admin,
-        role=Role.VENDOR_ADMIN,
-        scope_ref=data.VENDOR_REF,
-        starts_on=data.START,
-        letter_kind=kind,
-        letter_number=number,
-        letter_date=data.SK_DATE,
-    )
-    vendor_staff = _user(data.VENDOR_STAFF)
-    kind, number = data.VENDOR_STAFF_LETTER
-    _grant_once(
-        actor=vendor_admin,
-        user=vendor_staff,
-        role=Role.VENDOR_STAFF,
-        scope_ref=data.VENDOR_REF,
-        starts_on=data.START,
-        letter_kind=kind,
-        letter_number=number,
-        letter_date=data.SK_DATE,
-    )
+    """The vendors register and are verified through the vendors app's services
+    (core/demo/vendors.py); the staff member's account exists first, as the admin adds it."""
+    _user(data.VENDOR_STAFF)
+    lpses = {lpse.slug: lpse for lpse in Lpse.objects.filter(slug__in=[s.slug for s in data.LPSES])}
+    demo_vendors.load(lpses)
 
 
 def demo_usernames() -> list[str]:
     names = [data.VENDOR_ADMIN.username, data.VENDOR_STAFF.username]
+    names += list(demo_vendors.DEMO_VENDOR_USERNAMES)
     for spec in data.LPSES:
         names += [spec.admin.username, spec.agency_admin.username, spec.auditor.username]
         names += [s.person.username for s in spec.staff] + [
@@ -297,6 +280,22 @@ def logins() -> list[DemoLogin]:
                 lpse=a.lpse.slug if a.lpse else "-",
                 password=data.DEMO_PASSWORD,
                 totp_secret=demo_totp_secret_base32(user.username) if user.pk in has_totp else "-",
+            )
+        )
+    listed = {row.username for row in rows}
+    for user in users.values():
+        if user.username in listed:
+            continue
+        # Registered but not verified yet: no role, signs in only to follow the registration.
+        rows.append(
+            DemoLogin(
+                username=user.username,
+                full_name=user.full_name,
+                role="-",
+                where="vendor registration waiting for verification",
+                lpse="-",
+                password=data.DEMO_PASSWORD,
+                totp_secret="-",  # noqa: S106  (no secret: a placeholder)
             )
         )
     lpse_order = {spec.slug: i for i, spec in enumerate(data.LPSES)}

@@ -158,11 +158,25 @@ def test_every_lpse_role_is_held_in_force_at_each_lpse(slug):
     assert (auditor.letter_kind, auditor.ends_on) == ("surat_tugas", data.AUDIT_END)
 
 
-def test_vendor_roles_are_platform_wide_for_demo_vendor_1():
+def test_demo_vendors_are_registered_verified_blacklisted_and_waiting():
+    from openlpse.vendors.enums import VendorStatus
+    from openlpse.vendors.models import BlacklistEntry, Vendor, VerificationRequest
+
     run()
-    for role in (Role.VENDOR_ADMIN, Role.VENDOR_STAFF):
-        a = RoleAssignment.objects.get(role=role)
-        assert (a.scope_kind, a.lpse, a.scope_ref) == (ScopeKind.VENDOR, None, "demo-vendor-1")
+    main = Vendor.objects.get(name="PT Karya Lestari Nusantara")
+    assert (main.status, main.verified_lpse.slug) == (VendorStatus.VERIFIED, "lampung-timur")
+    for username, role in (
+        ("vendor.admin", Role.VENDOR_ADMIN),
+        ("vendor.staff", Role.VENDOR_STAFF),
+    ):
+        a = RoleAssignment.objects.get(role=role, user__username=username)
+        assert (a.scope_kind, a.lpse, a.scope_ref) == (ScopeKind.VENDOR, None, str(main.pk))
+    black = Vendor.objects.get(name="CV Sinar Abadi Konstruksi")
+    assert BlacklistEntry.objects.filter(vendor=black, ended_at__isnull=True).count() == 1
+    assert not User.objects.get(username="vendor.hitam").is_active
+    waiting = Vendor.objects.get(name="PT Baru Mandiri Teknik")
+    assert waiting.status == VendorStatus.SUBMITTED
+    assert VerificationRequest.objects.get(vendor=waiting).lpse.slug == "karangasem"
 
 
 def test_usernames_are_deterministic_and_the_password_works():

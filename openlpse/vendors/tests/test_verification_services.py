@@ -268,7 +268,7 @@ class TestFinalDecisions:
         vreq.refresh_from_db()
         with pytest.raises(errors.Conflict) as caught:
             verification_approve(actor=verifikator, request=vreq)
-        assert "withdrew" in str(caught.value)
+        assert "telah menarik" in str(caught.value)  # Indonesian by default
 
 
 # --- conflict of interest -------------------------------------------------------------------------

@@ -44,6 +44,12 @@ class Command(BaseCommand):
             "authenticator app. DEMO ONLY: these secrets are derived from the user names and are not secret."
         )
         self.stdout.write(
+            "Vendors: vendor.admin (PT Karya Lestari Nusantara, verified by Lampung Timur); vendor.hitam "
+            "(CV Sinar Abadi Konstruksi, blacklisted: its sign-in is refused, see /daftar-hitam/); vendor.baru "
+            "(PT Baru Mandiri Teknik, waiting for ka.verifikator at /verifikasi/). New vendors register at /daftar/; "
+            "e-mail goes to var/mail/."
+        )
+        self.stdout.write(
             "The holiday calendars hold the national holidays of 2026 (SKB) and the fixed-date ones of 2027; "
             "an LPSE administrator must confirm them and add regional holidays."
         )
