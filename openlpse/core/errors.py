@@ -48,6 +48,12 @@ class ValidationError(DomainError):
     default_message = _("Some of the data is not valid. Correct the marked fields and try again.")
 
 
+def field_error(field: str, message: Any, *, code: str | None = None) -> ValidationError:
+    """A ValidationError about one field, whose message is also the error's sentence (the API's
+    `message` and the form's field error say the same thing)."""
+    return ValidationError(message, fields={field: [message]}, code=code)
+
+
 class NotFound(DomainError):
     """Raised for missing objects *and* for objects the user may not see (no existence leak)."""
 

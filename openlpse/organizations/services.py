@@ -23,7 +23,13 @@ from openlpse.accounts.enums import LetterKind, Role
 from openlpse.accounts.models.user import User
 from openlpse.accounts.services.roles import role_grant, role_revoke
 from openlpse.core import audit, clock
-from openlpse.core.errors import Conflict, DomainError, PermissionDenied, ValidationError
+from openlpse.core.errors import (
+    Conflict,
+    DomainError,
+    PermissionDenied,
+    ValidationError,
+    field_error,
+)
 from openlpse.organizations.enums import AgencyKind, TimeZone
 from openlpse.organizations.models import Agency, Holiday, Lpse, LpseUnit, StaffAssignment, WorkUnit
 from openlpse.organizations.units import LPSE_UNITS
@@ -109,10 +115,6 @@ def _save_with_unique_code(
         raise taken(obj) from exc
 
 
-def _field_error(field: str, message: str) -> ValidationError:
-    return ValidationError(message, fields={field: [message]})
-
-
 def _require_manage_lpse(actor: User | None, lpse: Lpse) -> None:
     if actor is not None and not permissions.can_manage_lpse(actor, lpse):
         raise PermissionDenied(
@@ -128,7 +130,7 @@ def _parse_working_days(value: Any) -> str:
     except ValueError:
         days = [-1]
     if not days or any(d < 0 or d > 6 for d in days):
-        raise _field_error("working_days", _("Choose at least one working day."))
+        raise field_error("working_days", _("Choose at least one working day."))
     return ",".join(str(d) for d in days)
 
 
@@ -136,19 +138,19 @@ def _validate_lpse_values(values: dict[str, Any]) -> dict[str, Any]:
     if "working_days" in values:
         values["working_days"] = _parse_working_days(values["working_days"])
     if "time_zone" in values and values["time_zone"] not in TimeZone.values:
-        raise _field_error("time_zone", _("Choose WIB, WITA or WIT."))
+        raise field_error("time_zone", _("Choose WIB, WITA or WIT."))
     for name in ("name", "region"):
         if name in values:
             values[name] = str(values[name]).strip()
             if not values[name]:
-                raise _field_error(name, _("This field is required."))
+                raise field_error(name, _("This field is required."))
     return values
 
 
 def _check_hours(lpse: Lpse) -> None:
     start, end = lpse.working_hours_start, lpse.working_hours_end
     if isinstance(start, dt.time) and isinstance(end, dt.time) and end <= start:
-        raise _field_error(
+        raise field_error(
             "working_hours_end",
             _("The working hours end before they start. Enter an end time after the start."),
         )
@@ -172,7 +174,7 @@ def lpse_create(*, actor: User | None, slug: str, **values: Any) -> Lpse:
         _clean(lpse)
         _check_hours(lpse)
         if Lpse.objects.filter(slug=lpse.slug).exists():
-            raise _field_error(
+            raise field_error(
                 "slug",
                 _("An LPSE with the address name “%(slug)s” already exists.") % {"slug": lpse.slug},
             )
@@ -180,7 +182,7 @@ def lpse_create(*, actor: User | None, slug: str, **values: Any) -> Lpse:
             with transaction.atomic():
                 lpse.save()
         except IntegrityError as exc:
-            raise _field_error(
+            raise field_error(
                 "slug",
                 _("An LPSE with the address name “%(slug)s” already exists.") % {"slug": lpse.slug},
             ) from exc
@@ -322,19 +324,19 @@ def holiday_add(*, actor: User | None, lpse: Lpse, date: dt.date, name: str) -> 
     with transaction.atomic():
         _require_manage_lpse(actor, lpse)
         if not name:
-            raise _field_error("name", _("Enter the name of the holiday."))
+            raise field_error("name", _("Enter the name of the holiday."))
         holiday = Holiday(lpse=lpse, date=date, name=name)
         _clean(holiday, exclude=["lpse"])
         message = _("%(date)s is already in the calendar. Remove it first to rename it.") % {
             "date": date.isoformat()
         }
         if Holiday.objects.filter(lpse=lpse, date=date).exists():
-            raise _field_error("date", message)
+            raise field_error("date", message)
         try:
             with transaction.atomic():
                 holiday.save()
         except IntegrityError as exc:
-            raise _field_error("date", message) from exc
+            raise field_error("date", message) from exc
         audit.record(
             actor=actor,
             action="holiday.add",
@@ -365,12 +367,12 @@ def _validate_agency_parent(agency: Agency, parent: Agency | None) -> None:
     if parent is None:
         return
     if parent.lpse_id != agency.lpse_id:
-        raise _field_error("parent", _("The parent agency must belong to the same LPSE."))
+        raise field_error("parent", _("The parent agency must belong to the same LPSE."))
     seen = set()
     node: Agency | None = parent
     while node is not None:
         if node.pk is not None and node.pk == agency.pk:
-            raise _field_error(
+            raise field_error(
                 "parent",
                 _("An agency cannot be placed under itself or under one of its sub-agencies."),
             )
@@ -381,7 +383,7 @@ def _validate_agency_parent(agency: Agency, parent: Agency | None) -> None:
 
 
 def _agency_code_taken(agency: Agency) -> ValidationError:
-    return _field_error(
+    return field_error(
         "code",
         _("Another agency of this LPSE already uses the code “%(code)s”. Choose another code.")
         % {"code": agency.code},
@@ -410,7 +412,7 @@ def agency_create(
             address=address.strip(),
         )
         if kind not in AgencyKind.values:
-            raise _field_error("kind", _("Choose the kind of agency."))
+            raise field_error("kind", _("Choose the kind of agency."))
         _clean(agency, exclude=["lpse", "parent"])
         _validate_agency_parent(agency, parent)
         if Agency.objects.filter(lpse=lpse, code=agency.code).exists():
@@ -442,7 +444,7 @@ def agency_update(*, actor: User | None, agency: Agency, changes: Mapping[str, A
         locked = Agency.objects.select_for_update().get(pk=agency.pk)
         diff = _apply_changes(locked, changes)
         if locked.kind not in AgencyKind.values:
-            raise _field_error("kind", _("Choose the kind of agency."))
+            raise field_error("kind", _("Choose the kind of agency."))
         _clean(locked, exclude=["lpse", "parent"])
         if "parent" in diff:
             _validate_agency_parent(locked, locked.parent)
@@ -496,7 +498,7 @@ def _require_manage_work_units(actor: User | None, agency: Agency) -> None:
 
 
 def _work_unit_code_taken(unit: WorkUnit) -> ValidationError:
-    return _field_error(
+    return field_error(
         "code",
         _("Another work unit of this agency already uses the code “%(code)s”. Choose another code.")
         % {"code": unit.code},
@@ -617,7 +619,7 @@ def staff_assign(
     with transaction.atomic():
         _require_manage_lpse(actor, unit.lpse)
         if not position:
-            raise _field_error("position", _("Enter the position the person holds in the unit."))
+            raise field_error("position", _("Enter the position the person holds in the unit."))
         if StaffAssignment.objects.filter(unit=unit, user=user, ended_at__isnull=True).exists():
             raise Conflict(
                 _("%(name)s is already placed in %(unit)s. End that placement first.")
@@ -693,9 +695,9 @@ def staff_end(
         if locked.ended_at is not None:
             raise Conflict(_("This placement has already ended."), code="staff_already_ended")
         if not reason:
-            raise _field_error("reason", _("Give the reason for ending the placement."))
+            raise field_error("reason", _("Give the reason for ending the placement."))
         if ends_on is not None and ends_on < locked.starts_on:
-            raise _field_error("ends_on", _("The last day is before the placement started."))
+            raise field_error("ends_on", _("The last day is before the placement started."))
         # A placement that has not started yet is cancelled: its last day is its first.
         last_day = ends_on or max(permissions.today(), locked.starts_on)
         if locked.ends_on is not None and locked.ends_on < last_day:

@@ -52,6 +52,14 @@ REQUIRED_DOCUMENTS: tuple[str, ...] = (
 OPTIONAL_DOCUMENTS: tuple[str, ...] = (DocumentType.AKTA_PERUBAHAN,)
 
 
+def required_documents_for(business_form: str) -> tuple[str, ...]:
+    """LT 25(1)a.2 and LT 25(6): the documents a vendor of this form must give, and nothing
+    more (LT 25(3)). An individual (perorangan) has no deed of establishment."""
+    if business_form == BusinessForm.PERORANGAN:
+        return tuple(k for k in REQUIRED_DOCUMENTS if k != DocumentType.AKTA_PENDIRIAN)
+    return REQUIRED_DOCUMENTS
+
+
 class VerificationKind(models.TextChoices):
     REGISTRATION = "registration", _("New registration")
     IDENTITY_CHANGE = "identity_change", _("Change of verified identity data")

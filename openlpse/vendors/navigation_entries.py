@@ -1,8 +1,8 @@
 """The vendors app's menu entries (core.navigation).
 
-The menu is drawn on every back-office page, so its predicates share one query: the user's
-roles in force (role, scope, LPSE unit), read once per request and kept on the request's user
-object. Each page still checks permission itself through vendors.permissions."""
+The menu is drawn on every back-office page, so its predicates share one query
+(accounts.permissions.menu_roles: the roles in force with their LPSE unit, read once per
+request). Each page still checks permission itself through vendors.permissions."""
 
 from typing import Any
 
@@ -15,20 +15,10 @@ from openlpse.organizations.enums import LpseUnitKind
 _VENDOR_ROLES = {str(Role.VENDOR_ADMIN), str(Role.VENDOR_STAFF)}
 
 
-def _roles(user: Any) -> list[tuple[str, str | None]]:
-    """(role, LPSE unit kind) of every assignment in force, cached on the user object."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return []
-    cached = getattr(user, "_vendors_menu_roles", None)
-    if cached is None:
-        from openlpse.accounts.permissions import active_assignments
+def _roles(user: Any) -> frozenset[tuple[str, str]]:
+    from openlpse.accounts.permissions import menu_roles
 
-        cached = [
-            (str(role), kind)
-            for role, kind in active_assignments(user).values_list("role", "lpse_unit__kind")
-        ]
-        user._vendors_menu_roles = cached
-    return cached
+    return menu_roles(user)
 
 
 def _is_verifikator(user: Any) -> bool:

@@ -14,8 +14,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 from openlpse.accounts.enums import Role
-from openlpse.accounts.permissions import OFFICIAL_ROLES, active_assignments, is_lpse_staff
+from openlpse.accounts.permissions import (
+    OFFICIAL_ROLES,
+    VENDOR_ROLES,
+    active_assignments,
+    is_lpse_staff,
+)
 from openlpse.organizations.enums import LpseUnitKind
 
 if TYPE_CHECKING:
@@ -54,6 +61,47 @@ def is_vendor_member(user: Any, vendor: Vendor) -> bool:
 def is_registrant(user: Any, vendor: Vendor) -> bool:
     """The person who registered the vendor (its first administrator)."""
     return _signed_in(user) and vendor.created_by_id == user.pk
+
+
+# Why a person is linked to a company (vendor_link); shown in the refusal.
+VENDOR_LINK_LABELS: dict[str, Any] = {
+    "registrant": _("you registered this company"),
+    "vendor_role": _("you hold a role in this company"),
+    "nik": _("your NIK is that of its administrator, an owner or an officer"),
+    "email": _("your e-mail address is the company's"),
+}
+
+
+def vendor_link(
+    user: Any, vendor: Vendor | None, *, other_emails: tuple[str, ...] = ()
+) -> str | None:
+    """Why the user is linked to the company, or None: its registrant, a vendor role of it (in
+    any period, unless revoked), the same NIK as its administrator, an owner or an officer, or
+    the same e-mail as the company. A linked person never decides about the company:
+    verification, blacklisting, deactivation (conflict of interest, issue 3 "Bad input")."""
+    if vendor is None or vendor.pk is None or not _signed_in(user):
+        return None
+    from openlpse.accounts.models import RoleAssignment
+    from openlpse.vendors.models import Officer, Owner
+
+    if vendor.created_by_id == user.pk:
+        return "registrant"
+    if RoleAssignment.objects.filter(
+        user_id=user.pk, role__in=VENDOR_ROLES, scope_ref=vendor.scope_ref, revoked_at__isnull=True
+    ).exists():
+        return "vendor_role"
+    nik = (getattr(user, "nik", "") or "").strip()
+    if nik and (
+        nik == vendor.admin_nik
+        or Owner.objects.filter(vendor_id=vendor.pk, id_number=nik).exists()
+        or Officer.objects.filter(vendor_id=vendor.pk, nik=nik).exists()
+    ):
+        return "nik"
+    email = (getattr(user, "email", "") or "").strip().lower()
+    company = {e.strip().lower() for e in (vendor.email, *other_emails) if e and e.strip()}
+    if email and email in company:
+        return "email"
+    return None
 
 
 def can_edit_registration(user: Any, vendor: Vendor) -> bool:

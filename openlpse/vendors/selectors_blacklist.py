@@ -19,10 +19,10 @@ from openlpse.accounts.enums import Role, ScopeKind
 from openlpse.accounts.models import RoleAssignment, User
 from openlpse.accounts.permissions import active_assignments, in_force_q, today
 from openlpse.core import errors
-from openlpse.organizations.enums import LpseUnitKind
 from openlpse.organizations.models import Lpse
 from openlpse.vendors import permissions, validators
 from openlpse.vendors.models import BlacklistEntry, BlacklistRequest, Vendor
+from openlpse.vendors.selectors import verifikator_lpse_ids
 
 _SEPARATORS = re.compile(r"[\s.\-/]")
 VENDOR_ROLES = (Role.VENDOR_ADMIN, Role.VENDOR_STAFF)
@@ -58,26 +58,6 @@ def vendor_people(*, vendor: Vendor, on: dt.date | None = None) -> QuerySet[User
         scope_ref=vendor.scope_ref,
     ).values("user_id")
     return User.objects.filter(Q(pk__in=holders) | Q(pk=vendor.created_by_id)).order_by("pk")
-
-
-def verifikator_lpse_ids(user: Any) -> set[int]:
-    """The LPSEs whose Unit Registrasi dan Verifikasi the user belongs to (today)."""
-    return set(
-        active_assignments(user)
-        .filter(role=Role.LPSE_STAFF, lpse_unit__kind=LpseUnitKind.REGISTRASI_VERIFIKASI)
-        .values_list("lpse_id", flat=True)
-    )
-
-
-def verifikators_of(*, lpse: Lpse) -> QuerySet[User]:
-    """The people who decide blacklist requests of `lpse` (to notify them)."""
-    ids = RoleAssignment.objects.filter(
-        in_force_q(today()),
-        role=Role.LPSE_STAFF,
-        lpse_id=lpse.pk,
-        lpse_unit__kind=LpseUnitKind.REGISTRASI_VERIFIKASI,
-    ).values("user_id")
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
 
 
 def requester_lpses(user: Any) -> list[Lpse]:

@@ -11,24 +11,20 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from openlpse.accounts.enums import Role
-from openlpse.accounts.models.roles import RoleAssignment
-from openlpse.accounts.models.user import User
-from openlpse.accounts.permissions import in_force_q, today
-from openlpse.organizations.enums import LpseUnitKind
+from openlpse.accounts.permissions import today
 from openlpse.vendors.enums import (
     OPTIONAL_DOCUMENTS,
     REQUIRED_DOCUMENTS,
-    BusinessForm,
     DocumentType,
     VendorStatus,
     VerificationKind,
     VerificationStatus,
+    required_documents_for,
 )
 from openlpse.vendors.models import DocumentReview, Vendor, VendorDocument, VerificationRequest
 
 if TYPE_CHECKING:
-    from openlpse.organizations.models import Lpse
+    pass
 
 # The order in which the documents are listed and uploaded (LT 25(1)a.2, LT 25(6)).
 DOCUMENT_ORDER: tuple[str, ...] = (
@@ -69,11 +65,8 @@ EDITABLE_STATUSES = frozenset({VendorStatus.DRAFT, VendorStatus.REJECTED})
 
 
 def required_documents(vendor: Vendor) -> tuple[str, ...]:
-    """LT 25(1)a.2 and LT 25(6): every required document; an individual (perorangan) has no
-    deed of establishment. Nothing more may be asked (LT 25(3))."""
-    if vendor.business_form == BusinessForm.PERORANGAN:
-        return tuple(k for k in REQUIRED_DOCUMENTS if k != DocumentType.AKTA_PENDIRIAN)
-    return REQUIRED_DOCUMENTS
+    """Every required document of this vendor (enums.required_documents_for)."""
+    return required_documents_for(vendor.business_form)
 
 
 def document_kinds(vendor: Vendor) -> list[tuple[str, bool]]:
@@ -131,17 +124,6 @@ def request_history(*, vendor: Vendor) -> QuerySet[VerificationRequest]:
         .select_related("lpse")
         .order_by("-submitted_at", "-pk")
     )
-
-
-def verifikators_of(lpse: Lpse) -> QuerySet[User]:
-    """Active people of the Unit Registrasi dan Verifikasi of `lpse` (LT 12(1), KA 12(1))."""
-    in_unit = RoleAssignment.objects.filter(
-        in_force_q(today()),
-        role=Role.LPSE_STAFF,
-        lpse_id=lpse.pk,
-        lpse_unit__kind=LpseUnitKind.REGISTRASI_VERIFIKASI,
-    ).values("user_id")
-    return User.objects.filter(pk__in=in_unit, is_active=True).order_by("pk")
 
 
 # --- the checklist of the vendor area ------------------------------------------------------------

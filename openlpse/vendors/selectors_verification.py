@@ -21,31 +21,28 @@ from django.utils.translation import gettext_lazy as _
 
 from openlpse.accounts.enums import Role
 from openlpse.accounts.models import RoleAssignment, User
-from openlpse.accounts.permissions import VENDOR_ROLES, active_assignments, in_force_q, today
+from openlpse.accounts.permissions import in_force_q, today
 from openlpse.core import clock, errors
-from openlpse.organizations.enums import LpseUnitKind
 from openlpse.organizations.models import Lpse
 from openlpse.vendors import permissions, selectors
 from openlpse.vendors.enums import (
     OPTIONAL_DOCUMENTS,
-    REQUIRED_DOCUMENTS,
     VERIFIED_IDENTITY_FIELDS,
-    BusinessForm,
     DocumentType,
     VerificationKind,
     VerificationStatus,
+    required_documents_for,
 )
 from openlpse.vendors.models import (
     BlacklistEntry,
     DocumentReview,
-    Officer,
-    Owner,
     Vendor,
     VendorDocument,
     VerificationAppointment,
     VerificationRequest,
     VerificationSlot,
 )
+from openlpse.vendors.selectors import verifikator_lpse_ids
 
 IDENTITY_ITEM = "identity"
 
@@ -69,30 +66,8 @@ _NON_DIGITS = re.compile(r"\D")
 # --- who is verifikator where ------------------------------------------------------------------
 
 
-def verifikator_lpse_ids(user: Any) -> list[int]:
-    """The LPSEs where the user is verifikator (LPSE staff of the Unit Registrasi dan
-    Verifikasi, LT 12(1), KA 12(1)), by id."""
-    ids = (
-        active_assignments(user)
-        .filter(role=Role.LPSE_STAFF, lpse_unit__kind=LpseUnitKind.REGISTRASI_VERIFIKASI)
-        .values_list("lpse_id", flat=True)
-    )
-    return sorted({i for i in ids if i is not None})
-
-
 def verifikator_lpses(user: Any) -> list[Lpse]:
     return list(Lpse.objects.filter(pk__in=verifikator_lpse_ids(user)).order_by("name"))
-
-
-def verifikators_of(lpse: Lpse) -> list[User]:
-    """The people who verify for this LPSE today (they are told about appointments)."""
-    user_ids = RoleAssignment.objects.filter(
-        in_force_q(today()),
-        role=Role.LPSE_STAFF,
-        lpse_id=lpse.pk,
-        lpse_unit__kind=LpseUnitKind.REGISTRASI_VERIFIKASI,
-    ).values_list("user_id", flat=True)
-    return list(User.objects.filter(pk__in=list(user_ids), is_active=True).order_by("pk"))
 
 
 def vendor_people(vendor: Vendor) -> list[User]:
@@ -110,67 +85,22 @@ def vendor_people(vendor: Vendor) -> list[User]:
 
 
 def verifier_link(user: Any, request: VerificationRequest) -> str | None:
-    """Why the user may not decide this request because they are linked to the company, or
-    None: a vendor role of it (in any period), its registrant, the same NIK as its
-    administrator, an owner or an officer, or the same e-mail as the company (current or
-    proposed). The verifikator must be independent of the company they verify."""
-    vendor = request.vendor
-    if vendor.created_by_id == user.pk:
-        return "registrant"
-    if RoleAssignment.objects.filter(
-        user_id=user.pk,
-        role__in=VENDOR_ROLES,
-        scope_ref=vendor.scope_ref,
-        revoked_at__isnull=True,
-    ).exists():
-        return "vendor_role"
-    nik = (getattr(user, "nik", "") or "").strip()
-    if nik and (
-        nik == vendor.admin_nik
-        or Owner.objects.filter(vendor_id=vendor.pk, id_number=nik).exists()
-        or Officer.objects.filter(vendor_id=vendor.pk, nik=nik).exists()
-    ):
-        return "nik"
-    email = (getattr(user, "email", "") or "").strip().lower()
-    proposed = proposed_changes(request)
-    company_emails = {vendor.email.strip().lower(), str(proposed.get("email", "")).strip().lower()}
-    if email and email in company_emails:
-        return "email"
-    return None
+    """Why the user may not decide this request (permissions.vendor_link), also counting the
+    e-mail an identity change proposes."""
+    proposed = str(proposed_changes(request).get("email", ""))
+    return permissions.vendor_link(user, request.vendor, other_emails=(proposed,))
 
 
-LINK_LABELS: dict[str, str | Promise] = {
-    "registrant": _("you registered this company"),
-    "vendor_role": _("you hold a role in this company"),
-    "nik": _("your NIK is that of its administrator, an owner or an officer"),
-    "email": _("your e-mail address is the company's"),
-}
-
-
-def npwp_forms(npwp: str) -> set[str]:
-    """The same NPWP in its 15- and 16-digit forms (a company's NPWP16 is 0 + the old 15)."""
-    if not npwp:
-        return set()
-    forms = {npwp}
-    if len(npwp) == 15:
-        forms.add("0" + npwp)
-    elif len(npwp) == 16 and npwp.startswith("0"):
-        forms.add(npwp[1:])
-    return forms
+LINK_LABELS = permissions.VENDOR_LINK_LABELS
 
 
 def blacklist_entry_for_request(request: VerificationRequest) -> BlacklistEntry | None:
     """The blacklist entry in force for the company of this request: its vendor record, its
     NPWP in either form, its NIB, and the numbers an identity change proposes."""
-    vendor = request.vendor
     proposed = proposed_changes(request)
-    entry = selectors.blacklist_entry_for(vendor=vendor, nib=str(proposed.get("nib", "")))
-    numbers = npwp_forms(vendor.npwp) | npwp_forms(str(proposed.get("npwp", "")))
-    for number in sorted(numbers):
-        if entry is not None:
-            break
-        entry = selectors.blacklist_entry_for(npwp=number)
-    return entry
+    return selectors.blacklist_entry_for(vendor=request.vendor) or selectors.blacklist_entry_for(
+        npwp=str(proposed.get("npwp", "")), nib=str(proposed.get("nib", ""))
+    )
 
 
 # --- the queue -----------------------------------------------------------------------------------
@@ -326,14 +256,8 @@ def item_label(key: str) -> str:
 def required_document_kinds(vendor: Vendor, documents: dict[str, VendorDocument]) -> list[str]:
     """LT 25(1)a.2 and LT 25(3): exactly the required documents, nothing more. An individual
     (perorangan) has no deed of establishment; the latest deed of amendment is checked when
-    there is one. (The same rule as selectors_registration.required_documents.)"""
-    kinds = [
-        str(kind)
-        for kind in REQUIRED_DOCUMENTS
-        if not (
-            kind == DocumentType.AKTA_PENDIRIAN and vendor.business_form == BusinessForm.PERORANGAN
-        )
-    ]
+    there is one (enums.required_documents_for)."""
+    kinds = [str(kind) for kind in required_documents_for(vendor.business_form)]
     kinds += [str(kind) for kind in OPTIONAL_DOCUMENTS if kind in documents]
     return kinds
 

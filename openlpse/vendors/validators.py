@@ -81,6 +81,19 @@ def clean_nib(value: str, *, field: str = "nib") -> str:
     return digits
 
 
+def npwp_forms(npwp: str) -> set[str]:
+    """The same NPWP in its 15- and 16-digit forms (a company's NPWP16 is 0 + the old 15):
+    duplicate and blacklist checks match either."""
+    if not npwp:
+        return set()
+    forms = {npwp}
+    if len(npwp) == 15:
+        forms.add("0" + npwp)
+    elif len(npwp) == 16 and npwp.startswith("0"):
+        forms.add(npwp[1:])
+    return forms
+
+
 def format_npwp(digits: str) -> str:
     if len(digits) == 15:
         d = digits

@@ -16,9 +16,10 @@ from openlpse.accounts.services.passwords import reset_link_parts
 from openlpse.core.notifications import Message, Text, send_mail_to_address
 
 
-def invitation_send(*, user: User, topic: str, intro: Text) -> None:
+def invitation_send(*, user: User, topic: str, intro: Text, second_factor: bool = True) -> None:
     """Queue the invitation: `intro` (run in the person's language) says who registered them
-    and as what; the rest explains the user name, the link and the second factor."""
+    and as what; the rest explains the user name, the link and, for those who must use it
+    (officials, auditors; not vendor staff), the second factor."""
     uidb64, token = reset_link_parts(user)
     url = reverse("accounts:password_reset_confirm", args=[uidb64, token])
     username = user.username
@@ -31,9 +32,13 @@ def invitation_send(*, user: User, topic: str, intro: Text) -> None:
             "Your user name is %(username)s (you may also sign in with this e-mail address). "
             "To start, choose your password with the link below. The link works once and "
             "expires after a few days; if it has expired, use “Forgot password?” on the "
-            "sign-in page with this e-mail address. At your first sign-in you will set up "
-            "two-factor authentication with an authenticator app."
+            "sign-in page with this e-mail address."
         ) % {"username": username}
+        if second_factor:
+            rest += " " + gettext(
+                "At your first sign-in you will set up two-factor authentication with an "
+                "authenticator app."
+            )
         return f"{intro()}\n\n{rest}"
 
     send_mail_to_address(

@@ -26,25 +26,23 @@ USERNAME_MAX = 150
 _LANGUAGES = {code for code, _label in settings.LANGUAGES}
 
 
-def _field_error(field: str, message: Any) -> errors.ValidationError:
-    return errors.ValidationError(fields={field: [message]})
-
-
 def _check_username(username: str) -> str:
     username = username.strip()
     if not username:
-        raise _field_error("username", _("Enter a user name."))
+        raise errors.field_error("username", _("Enter a user name."))
     if len(username) > USERNAME_MAX:
-        raise _field_error("username", _("The user name is too long. Use at most 150 characters."))
+        raise errors.field_error(
+            "username", _("The user name is too long. Use at most 150 characters.")
+        )
     if "@" in username:
         # A name with "@" would be read as an e-mail address at sign-in.
-        raise _field_error(
+        raise errors.field_error(
             "username", _("A user name cannot contain “@”. Use letters, digits and . + - _ only.")
         )
     try:
         UnicodeUsernameValidator()(username)
     except DjangoValidationError:
-        raise _field_error(
+        raise errors.field_error(
             "username", _("A user name may contain only letters, digits and . + - _ (no spaces).")
         ) from None
     return username
@@ -53,11 +51,11 @@ def _check_username(username: str) -> str:
 def _check_email(email: str) -> str:
     email = User.objects.normalize_email(email.strip())
     if not email:
-        raise _field_error("email", _("Enter an e-mail address."))
+        raise errors.field_error("email", _("Enter an e-mail address."))
     try:
         validate_email(email)
     except DjangoValidationError:
-        raise _field_error(
+        raise errors.field_error(
             "email", _("Enter a valid e-mail address, such as name@example.go.id.")
         ) from None
     return email
@@ -119,7 +117,7 @@ def user_create(
     username = _check_username(username)
     email = _check_email(email)
     if preferred_language not in _LANGUAGES:
-        raise _field_error("preferred_language", _("Choose Indonesian or English."))
+        raise errors.field_error("preferred_language", _("Choose Indonesian or English."))
     user = User(
         username=username,
         email=email,
@@ -158,7 +156,7 @@ def user_update_profile(
     if not (actor.pk == user.pk or actor.is_superuser):
         raise errors.PermissionDenied(_("You can change only your own profile."))
     if preferred_language not in _LANGUAGES:
-        raise _field_error("preferred_language", _("Choose Indonesian or English."))
+        raise errors.field_error("preferred_language", _("Choose Indonesian or English."))
     new = {
         "full_name": full_name.strip()[:200],
         "phone": phone.strip()[:40],
@@ -186,7 +184,7 @@ def reauthenticate(*, user: User, password: str, field: str = "password") -> Non
     login_throttle_check(identifier=user.username, ip=request_context.current().ip, user=user)
     if not user.check_password(password):
         access_log_record(event=AccessEvent.LOGIN_FAILED, user=user, detail="reauthentication")
-        raise _field_error(field, _("Your current password is not correct. Enter it again."))
+        raise errors.field_error(field, _("Your current password is not correct. Enter it again."))
 
 
 def user_change_password(
@@ -202,7 +200,7 @@ def user_change_password(
         raise errors.PermissionDenied(_("You can change only your own password."))
     reauthenticate(user=user, password=current_password, field="current_password")
     if current_password == new_password:
-        raise _field_error(
+        raise errors.field_error(
             "new_password1", _("The new password must be different from the current one.")
         )
     _check_password(new_password, user, field="new_password1")
@@ -251,7 +249,7 @@ def user_set_active(*, user: User, is_active: bool, actor: User, reason: str) ->
         )
     reason = reason.strip()
     if not reason:
-        raise _field_error(
+        raise errors.field_error(
             "reason", _("Give the reason for this change; it is kept in the audit log.")
         )
     with transaction.atomic():
@@ -306,7 +304,7 @@ def _check_decision(*, user: User, actor: User | None, reason: str, ref: str) ->
         raise errors.PermissionDenied(_("You cannot deactivate or reactivate your own account."))
     reason = reason.strip()
     if not reason:
-        raise _field_error(
+        raise errors.field_error(
             "reason", _("Give the reason for this change; it is kept in the audit log.")
         )
     if len(ref) > DEACTIVATION_REF_MAX:

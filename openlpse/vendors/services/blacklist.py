@@ -66,10 +66,6 @@ def entry_ref(entry: BlacklistEntry) -> str:
     return f"blacklist:{entry.pk}"
 
 
-def _field_error(field: str, message: str) -> errors.ValidationError:
-    return errors.ValidationError(fields={field: [message]})
-
-
 def _day(value: dt.date) -> str:
     return date_format(value, "DATE_FORMAT")
 
@@ -79,10 +75,9 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def linked_to_vendor(user: Any, vendor: Vendor | None) -> bool:
-    """The user acts for the vendor (or registered it): they may not decide about it."""
-    if vendor is None:
-        return False
-    return permissions.is_vendor_member(user, vendor) or permissions.is_registrant(user, vendor)
+    """The user is linked to the company (permissions.vendor_link): they may not decide
+    about it."""
+    return permissions.vendor_link(user, vendor) is not None
 
 
 def _requester_assignment(actor: User, lpse: Lpse) -> RoleAssignment | None:
@@ -194,7 +189,7 @@ def blacklist_request_create(
         # The vendor row is the lock that makes a double click on "submit" file one request.
         locked_vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
         if locked_vendor.status == VendorStatus.DRAFT:
-            raise _field_error(
+            raise errors.field_error(
                 "vendor",
                 _(
                     "%(company)s has not completed its registration, so it cannot be "
@@ -244,7 +239,7 @@ def blacklist_request_create(
         request.evidence.set(files)
         company, requester = locked_vendor.name, actor.display_name
         _notify(
-            selectors_blacklist.verifikators_of(lpse=lpse),
+            selectors.verifikators_of(lpse=lpse),
             topic="blacklist.requested",
             subject=lambda: _("Blacklist request for %(company)s") % {"company": company},
             body=lambda: (
@@ -301,7 +296,7 @@ def blacklist_request_withdraw(*, actor: User, request: BlacklistRequest) -> Bla
         locked.save(update_fields=["status", "decided_at"])
         company = locked.vendor.name
         _notify(
-            selectors_blacklist.verifikators_of(lpse=locked.lpse),
+            selectors.verifikators_of(lpse=locked.lpse),
             topic="blacklist.withdrawn",
             subject=lambda: _("Blacklist request for %(company)s withdrawn") % {"company": company},
             body=lambda: (
@@ -333,8 +328,8 @@ def _require_decider(actor: User, lpse: Lpse, vendor: Vendor | None) -> None:
     if linked_to_vendor(actor, vendor):
         raise errors.SeparationOfDuties(
             _(
-                "You act for this company, so you may not decide about its blacklisting. "
-                "Ask another verifikator."
+                "You are linked to this company, so you may not decide about its "
+                "blacklisting. Ask another verifikator."
             )
         )
 
@@ -367,7 +362,7 @@ def blacklist_request_decide(
                 code="blacklist_request_decided",
             )
         if not approve and not note:
-            raise _field_error(
+            raise errors.field_error(
                 "note", _("Explain why the request is rejected; the requester reads it.")
             )
         now = clock.now()
@@ -413,7 +408,7 @@ def _entry_create(*, request: BlacklistRequest, actor: User, now: dt.datetime) -
     vendor = request.vendor
     day = today()
     if request.ends_on < day:
-        raise _field_error(
+        raise errors.field_error(
             "decision",
             _(
                 "The requested period ended on %(end)s, so it can no longer be approved. Reject "
@@ -422,7 +417,7 @@ def _entry_create(*, request: BlacklistRequest, actor: User, now: dt.datetime) -
             % {"end": _day(request.ends_on)},
         )
     if not vendor.npwp and not vendor.nib:
-        raise _field_error(
+        raise errors.field_error(
             "decision",
             _(
                 "%(company)s has neither an NPWP nor a NIB, so the blacklist could not recognise "
@@ -568,7 +563,7 @@ def blacklist_entry_lift(*, actor: User, entry: BlacklistEntry, reason: str) -> 
                 code="blacklist_entry_ended",
             )
         if not reason:
-            raise _field_error(
+            raise errors.field_error(
                 "reason", _("Give the reason for lifting the blacklisting; it is published.")
             )
         locked.lifted_by, locked.lift_reason, locked.ended_at = actor, reason, clock.now()

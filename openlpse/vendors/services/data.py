@@ -76,10 +76,6 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _field_error(field: str, message: str) -> errors.ValidationError:
-    return errors.ValidationError(message, fields={field: [message]})
-
-
 def _raise_problems(problems: Problems) -> None:
     if problems:
         first = next(iter(problems.values()))[0]
@@ -237,7 +233,7 @@ def _clean_owner_id(value: str) -> str:
             return clean(value, field="id_number")
         except errors.ValidationError:
             continue
-    raise _field_error(
+    raise errors.field_error(
         "id_number",
         _(
             "Enter the owner's NIK (16 digits, for a person) or NPWP (15 or 16 digits, for a "
@@ -491,11 +487,11 @@ def vendor_profile_update(*, actor: User, vendor: Vendor, values: Mapping[str, A
     clean = _strip(values)
     postal = clean.get("postal_code")
     if postal and not (postal.isdigit() and len(postal) == 5):
-        raise _field_error(
+        raise errors.field_error(
             "postal_code", _("The postal code has 5 digits (for example 34111). Check it.")
         )
     if "business_scale" in clean and clean["business_scale"] not in BusinessScale.values:
-        raise _field_error("business_scale", _("Choose small or non-small business."))
+        raise errors.field_error("business_scale", _("Choose small or non-small business."))
     with transaction.atomic():
         locked = _lock_vendor(vendor)
         diff: dict[str, list[Any]] = {}

@@ -44,8 +44,8 @@ def _require_verifikator(actor: User, vendor: Vendor) -> None:
     if linked_to_vendor(actor, vendor):
         raise errors.SeparationOfDuties(
             _(
-                "You act for this company, so you may not deactivate or reactivate its "
-                "accounts. Ask another verifikator."
+                "You are linked to this company, so you may not deactivate or reactivate "
+                "its accounts. Ask another verifikator."
             )
         )
 

@@ -17,13 +17,9 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from openlpse.accounts.enums import Role
-from openlpse.accounts.models.roles import RoleAssignment
 from openlpse.accounts.models.user import User
-from openlpse.accounts.permissions import in_force_q, today
 from openlpse.core import audit, clock, errors, timezones
 from openlpse.core.notifications import Message, notify
-from openlpse.organizations.enums import LpseUnitKind
 from openlpse.organizations.models import Lpse
 from openlpse.vendors import permissions, selectors, validators
 from openlpse.vendors.enums import (
@@ -36,10 +32,6 @@ from openlpse.vendors.errors import Blacklisted, DuplicateVendor, mask_email
 from openlpse.vendors.models import Vendor, VendorDocument, VerificationRequest
 
 NAME_MAX_LENGTH = 200
-
-
-def _field_error(field: str, message: str) -> errors.ValidationError:
-    return errors.ValidationError(message, fields={field: [message]})
 
 
 def _require_admin(actor: Any, vendor: Vendor) -> None:
@@ -76,9 +68,9 @@ def _clean_proposed(proposed: Mapping[str, Any]) -> dict[str, str]:
         try:
             if name == "name":
                 if not value:
-                    raise _field_error("name", _("Enter the company name."))
+                    raise errors.field_error("name", _("Enter the company name."))
                 if len(value) > NAME_MAX_LENGTH:
-                    raise _field_error(
+                    raise errors.field_error(
                         "name", _("The company name is too long: use at most 200 characters.")
                     )
                 cleaned[name] = value
@@ -90,7 +82,7 @@ def _clean_proposed(proposed: Mapping[str, Any]) -> dict[str, str]:
                 try:
                     validate_email(value)
                 except DjangoValidationError:
-                    raise _field_error(
+                    raise errors.field_error(
                         "email",
                         _("Enter a valid e-mail address, such as kantor@perusahaan.co.id."),
                     ) from None
@@ -130,31 +122,14 @@ def _pending_conflict(pending: VerificationRequest) -> errors.Conflict:
 def _check_duplicates(vendor: Vendor, changed: Mapping[str, str]) -> None:
     """One user ID per vendor: a number already used by another company is refused and
     pointed to that account (issue 3 item 4)."""
-    for field in ("npwp", "nib"):
-        if field not in changed:
-            continue
-        other = (
-            Vendor.objects.filter(**{field: changed[field]})
-            .exclude(pk=vendor.pk)
-            .select_related("created_by")
-            .first()
+    held = selectors.vendor_holding_number(
+        vendor=vendor, npwp=changed.get("npwp", ""), nib=changed.get("nib", "")
+    )
+    if held is not None:
+        field, other = held
+        raise DuplicateVendor(
+            field=field, masked_email=mask_email(other.email or other.created_by.email)
         )
-        if other is not None:
-            raise DuplicateVendor(
-                field=field, masked_email=mask_email(other.email or other.created_by.email)
-            )
-
-
-def verifikator_users(*, lpse: Lpse) -> list[User]:
-    """The active people of the Unit Registrasi dan Verifikasi of `lpse` today."""
-    assignments = RoleAssignment.objects.filter(
-        in_force_q(today()),
-        role=Role.LPSE_STAFF,
-        lpse_id=lpse.pk,
-        lpse_unit__kind=LpseUnitKind.REGISTRASI_VERIFIKASI,
-        user__is_active=True,
-    ).select_related("user")
-    return [a.user for a in assignments.order_by("user_id")]
 
 
 def _queue_url() -> str:
@@ -194,7 +169,7 @@ def identity_change_request(
         )
     target = lpse or vendor.verified_lpse
     if target is None or not target.is_active:
-        raise _field_error(
+        raise errors.field_error(
             "lpse", _("Choose an active LPSE to verify the change of identity data.")
         )
     with transaction.atomic():
@@ -241,7 +216,7 @@ def identity_change_request(
             raise _pending_conflict(pending) from None
         company, lpse_name, fields = locked.name, target.name, list(changed)
         notify(
-            users=verifikator_users(lpse=target),
+            users=selectors.verifikators_of(target),
             message=Message(
                 "vendors.identity_change",
                 subject=lambda: (

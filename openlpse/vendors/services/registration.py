@@ -45,7 +45,7 @@ from openlpse.vendors.services.form_pdf import identity_snapshot, reference_code
 
 # Shared helpers, and the sign-up names re-exported for callers that import them from here.
 from openlpse.vendors.services.signup import SignupClaim as SignupClaim
-from openlpse.vendors.services.signup import field_error, normalise_email
+from openlpse.vendors.services.signup import normalise_email
 from openlpse.vendors.services.signup import signup_claim as signup_claim
 from openlpse.vendors.services.signup import signup_confirm as signup_confirm
 from openlpse.vendors.services.signup import signup_request as signup_request
@@ -138,14 +138,11 @@ def _refuse_if_blacklisted(
 
 def _refuse_duplicates(*, vendor: Vendor, npwp: str, nib: str) -> None:
     """One user ID per vendor: another vendor with this NPWP or NIB is the same company."""
-    others = Vendor.objects.exclude(pk=vendor.pk).select_related("created_by")
-    for field, value in (("npwp", npwp), ("nib", nib)):
-        if not value:
-            continue
-        existing = others.filter(**{field: value}).first()
-        if existing is not None:
-            address = existing.created_by.email or existing.email
-            raise DuplicateVendor(field=field, masked_email=mask_email(address))
+    held = selectors.vendor_holding_number(vendor=vendor, npwp=npwp, nib=nib)
+    if held is not None:
+        field, existing = held
+        address = existing.created_by.email or existing.email
+        raise DuplicateVendor(field=field, masked_email=mask_email(address))
 
 
 def require_editable(vendor: Vendor) -> None:
@@ -465,7 +462,7 @@ def registration_submit(*, actor: Any, vendor: Vendor) -> VerificationRequest:
         _refuse_duplicates(vendor=locked, npwp=locked.npwp, nib=locked.nib)
         lpse = locked.registration_lpse
         if lpse is None or not lpse.is_active:
-            raise field_error(
+            raise errors.field_error(
                 "registration_lpse",
                 _("Choose the LPSE where your company will be verified."),
                 code="invalid",
@@ -517,7 +514,7 @@ def _notify_submitted(*, vendor: Vendor, request: VerificationRequest, actor: An
     lpse = request.lpse
     company, lpse_name = vendor.name, lpse.name
     notify(
-        users=list(reads.verifikators_of(lpse)),
+        users=list(selectors.verifikators_of(lpse)),
         message=Message(
             topic="vendor.registration_submitted",
             subject=lambda: (

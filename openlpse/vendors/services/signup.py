@@ -40,18 +40,14 @@ ADMIN_NAME_MAX = 200
 _LANGUAGES = {code for code, _label in settings.LANGUAGES}
 
 
-def field_error(field: str, message: str, *, code: str | None = None) -> errors.ValidationError:
-    return errors.ValidationError(message, fields={field: [message]}, code=code)
-
-
 def normalise_email(value: str, *, field: str = "email") -> str:
     address = User.objects.normalize_email((value or "").strip())
     if not address:
-        raise field_error(field, _("Enter an e-mail address."))
+        raise errors.field_error(field, _("Enter an e-mail address."))
     try:
         validate_email(address)
     except DjangoValidationError:
-        raise field_error(
+        raise errors.field_error(
             field, _("Enter a valid e-mail address, such as name@company.co.id.")
         ) from None
     return address
@@ -95,11 +91,11 @@ def signup_request(*, email: str, lpse: Lpse | None, language: str = "id") -> bo
     address had enough mails this hour and nothing was sent; callers answer the same way."""
     address = normalise_email(email)
     if lpse is None or not active_lpses().filter(pk=lpse.pk).exists():
-        raise field_error(
+        raise errors.field_error(
             "lpse", _("Choose the LPSE where your company will be verified."), code="invalid"
         )
     if language not in _LANGUAGES:
-        raise field_error("language", _("Choose Indonesian or English."))
+        raise errors.field_error("language", _("Choose Indonesian or English."))
     if User.objects.filter(email__iexact=address).exists():
         raise _email_in_use()
     digest = _email_hash(address)
@@ -197,9 +193,11 @@ def signup_confirm(*, token: str, username: str, password: str, admin_name: str)
     claim = signup_claim(token=token)
     admin_name = " ".join((admin_name or "").split())
     if not admin_name:
-        raise field_error("admin_name", _("Enter your full name as it is written on your KTP."))
+        raise errors.field_error(
+            "admin_name", _("Enter your full name as it is written on your KTP.")
+        )
     if len(admin_name) > ADMIN_NAME_MAX:
-        raise field_error("admin_name", _("Use at most 200 characters for the name."))
+        raise errors.field_error("admin_name", _("Use at most 200 characters for the name."))
     now = clock.now()
     try:
         with transaction.atomic():

@@ -24,7 +24,7 @@ from openlpse.accounts.models import User
 from openlpse.core import audit, clock, errors, timezones
 from openlpse.core.notifications import Message, notify
 from openlpse.organizations.models import Holiday, Lpse
-from openlpse.vendors import permissions
+from openlpse.vendors import permissions, selectors
 from openlpse.vendors import selectors_verification as queue
 from openlpse.vendors.enums import AppointmentMode
 from openlpse.vendors.models import Vendor, VerificationAppointment, VerificationSlot
@@ -38,10 +38,6 @@ def _url(name: str) -> str:
         return reverse(name)
     except NoReverseMatch:
         return ""
-
-
-def _field_error(field: str, message: str) -> errors.ValidationError:
-    return errors.ValidationError(message, fields={field: [message]})
 
 
 def _as_time(value: Any) -> dt.time:
@@ -78,20 +74,20 @@ def _check_calendar(*, lpse: Lpse, day: dt.date, start: dt.time, end: dt.time) -
     zone = timezones.zone_abbreviation(timezones.zone_of(lpse))
     working_days = {int(d) for d in str(lpse.working_days).split(",") if d.strip().isdigit()}
     if day.weekday() not in working_days:
-        raise _field_error(
+        raise errors.field_error(
             "day",
             _("%(date)s is not a working day of %(lpse)s. Choose a working day.")
             % {"date": day.isoformat(), "lpse": lpse},
         )
     holiday = Holiday.objects.filter(lpse=lpse, date=day).first()
     if holiday is not None:
-        raise _field_error(
+        raise errors.field_error(
             "day",
             _("%(date)s is a holiday in the calendar of %(lpse)s (%(name)s). Choose another day.")
             % {"date": day.isoformat(), "lpse": lpse, "name": holiday.name},
         )
     if end <= start:
-        raise _field_error(
+        raise errors.field_error(
             "end", _("The slot ends before it starts. Enter an end time after the start time.")
         )
     opens, closes = _as_time(lpse.working_hours_start), _as_time(lpse.working_hours_end)
@@ -104,7 +100,7 @@ def _check_calendar(*, lpse: Lpse, day: dt.date, start: dt.time, end: dt.time) -
             "closes": closes.strftime("%H:%M"),
             "zone": zone,
         }
-        raise _field_error("start" if start < opens else "end", message)
+        raise errors.field_error("start" if start < opens else "end", message)
 
 
 def slot_create(
@@ -124,26 +120,28 @@ def slot_create(
     with transaction.atomic():
         _require_verifikator(actor, lpse)
         if mode not in AppointmentMode.values:
-            raise _field_error("mode", _("Choose a visit to the LPSE or a video call."))
+            raise errors.field_error("mode", _("Choose a visit to the LPSE or a video call."))
         if not 1 <= capacity <= MAX_CAPACITY:
-            raise _field_error(
+            raise errors.field_error(
                 "capacity",
                 _("Enter a number of places from 1 to %(max)d.") % {"max": MAX_CAPACITY},
             )
         if not place:
-            raise _field_error(
+            raise errors.field_error(
                 "place",
                 _("Enter the link of the video call.")
                 if mode == AppointmentMode.VIDEO
                 else _("Enter the room where the vendor is received."),
             )
         if mode == AppointmentMode.VIDEO and not place.startswith("https://"):
-            raise _field_error("place", _("Enter the video call link; it starts with https://."))
+            raise errors.field_error(
+                "place", _("Enter the video call link; it starts with https://.")
+            )
         _check_calendar(lpse=lpse, day=day, start=start, end=end)
         starts_at = local_to_utc(lpse=lpse, day=day, at=start)
         ends_at = local_to_utc(lpse=lpse, day=day, at=end)
         if starts_at <= clock.now():
-            raise _field_error(
+            raise errors.field_error(
                 "day", _("This time has already passed. Choose a date and time in the future.")
             )
         slot = VerificationSlot.objects.create(
@@ -181,7 +179,7 @@ def slot_cancel(*, actor: User, slot: VerificationSlot, reason: str) -> Verifica
         if locked.cancelled_at is not None:
             raise errors.Conflict(_("This slot was already cancelled."), code="slot_cancelled")
         if not reason:
-            raise _field_error(
+            raise errors.field_error(
                 "reason", _("Give the reason for cancelling; the vendors who booked will see it.")
             )
         now = clock.now()
@@ -252,7 +250,7 @@ def _notify_verifikators(*, slot: VerificationSlot, vendor: Vendor, booked: bool
         return _("%(company)s cancelled its appointment of %(when)s (%(mode)s).") % params
 
     notify(
-        users=queue.verifikators_of(slot.lpse),
+        users=selectors.verifikators_of(slot.lpse),
         message=Message(
             "vendor.verification_appointment", subject, body, _url("vendors:verification_slots")
         ),

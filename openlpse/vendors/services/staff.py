@@ -11,20 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from openlpse.accounts.enums import LetterKind, Role, ScopeKind
 from openlpse.accounts.models.roles import RoleAssignment
 from openlpse.accounts.models.user import User
 from openlpse.accounts.permissions import today
-from openlpse.accounts.services.passwords import reset_link_parts
+from openlpse.accounts.services.invitations import invitation_send
 from openlpse.accounts.services.roles import role_grant, role_revoke
 from openlpse.accounts.services.users import user_create
 from openlpse.core import audit, errors
-from openlpse.core.notifications import Message, notify, send_mail_to_address
+from openlpse.core.notifications import Message, Text, notify
 from openlpse.vendors import permissions
 from openlpse.vendors.enums import VendorStatus
 from openlpse.vendors.models import Vendor
@@ -47,34 +45,15 @@ def _require_admin(actor: Any, vendor: Vendor) -> None:
         )
 
 
-def _field_error(field: str, message: str) -> errors.ValidationError:
-    return errors.ValidationError(message, fields={field: [message]})
+def _invitation_intro(user: User, vendor: Vendor, admin: User) -> Text:
+    params = {"name": user.display_name, "company": vendor.name, "admin": admin.display_name}
 
+    def intro() -> str:
+        return _("Hello %(name)s,\n\n%(admin)s added you as staff of %(company)s on OpenLPSE.") % (
+            params
+        )
 
-def _invitation(user: User, vendor: Vendor, admin: User) -> Message:
-    uidb64, token = reset_link_parts(user)
-    days = max(int(settings.PASSWORD_RESET_TIMEOUT) // 86400, 1)
-    params = {
-        "name": user.display_name,
-        "company": vendor.name,
-        "admin": admin.display_name,
-        "username": user.username,
-        "days": days,
-    }
-    return Message(
-        "vendors.staff_invitation",
-        subject=lambda: _("You were added as staff of %(company)s on OpenLPSE") % params,
-        body=lambda: (
-            _(
-                "Hello %(name)s,\n\n%(admin)s added you as staff of %(company)s. Your user name is "
-                "%(username)s. Open the link below to choose your password; it works once, for "
-                "%(days)s days. When it has expired, use “Forgot password” on the sign-in page "
-                "with this e-mail address."
-            )
-            % params
-        ),
-        url=reverse("accounts:password_reset_confirm", args=[uidb64, token]),
-    )
+    return intro
 
 
 def staff_add(
@@ -91,10 +70,10 @@ def staff_add(
     _require_admin(actor, vendor)
     full_name = full_name.strip()
     if not full_name:
-        raise _field_error("full_name", _("Enter the staff member's full name."))
+        raise errors.field_error("full_name", _("Enter the staff member's full name."))
     address = email.strip()
     if address and User.objects.filter(email__iexact=address).exists():
-        raise _field_error(
+        raise errors.field_error(
             "email",
             _(
                 "An account already uses this e-mail address. Each person has one account: "
@@ -121,10 +100,11 @@ def staff_add(
             letter_number=STAFF_LETTER_NUMBER,
             letter_date=day,
         )
-        send_mail_to_address(
-            address=user.email,
-            message=_invitation(user, vendor, actor),
-            language=user.preferred_language,
+        invitation_send(
+            user=user,
+            topic="vendors.staff_invitation",
+            intro=_invitation_intro(user, vendor, actor),
+            second_factor=False,  # vendors may use it, need not
         )
         audit.record(
             actor=actor,

@@ -27,7 +27,6 @@ from typing import Any, NoReturn
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -137,36 +136,24 @@ def _lock(request: VerificationRequest) -> tuple[Vendor, VerificationRequest]:
 
 
 def _check_blacklist(*, vendor: Vendor, npwp: str, nib: str) -> None:
-    """Blacklist check at verification (issue 3 item 4), on both forms of the NPWP."""
-    entry = selectors.blacklist_entry_for(vendor=vendor, nib=nib)
-    for form in sorted(queue.npwp_forms(npwp)):
-        entry = entry or selectors.blacklist_entry_for(npwp=form)
+    """Blacklist check at verification (issue 3 item 4)."""
+    entry = selectors.blacklist_entry_for(vendor=vendor, npwp=npwp, nib=nib)
     if entry is not None:
         raise Blacklisted(entry)
 
 
 def _check_duplicates(*, vendor: Vendor, npwp: str, nib: str) -> None:
     """One user ID per vendor: no other company may hold this NPWP (either form) or NIB."""
-    others = Vendor.objects.exclude(pk=vendor.pk)
-    for field, match in (
-        ("npwp", Q(npwp__in=sorted(queue.npwp_forms(npwp)))),
-        ("nib", Q(nib=nib) if nib else Q(pk__in=[])),
-    ):
-        other = others.filter(match).order_by("pk").first()
-        if other is not None:
-            number = "NPWP" if field == "npwp" else "NIB"
-            message = _(
-                "Another company account (%(other)s) already has this %(number)s. One company "
-                "has one account: reject the request and point the vendor to the existing "
-                "account."
-            ) % {"other": other.name, "number": number}
-            raise errors.Conflict(
-                message, code="vendor_already_registered", fields={field: [message]}
-            )
-
-
-def _field_error(field: str, message: str) -> errors.ValidationError:
-    return errors.ValidationError(message, fields={field: [message]})
+    held = selectors.vendor_holding_number(vendor=vendor, npwp=npwp, nib=nib)
+    if held is not None:
+        field, other = held
+        number = "NPWP" if field == "npwp" else "NIB"
+        message = _(
+            "Another company account (%(other)s) already has this %(number)s. One company "
+            "has one account: reject the request and point the vendor to the existing "
+            "account."
+        ) % {"other": other.name, "number": number}
+        raise errors.Conflict(message, code="vendor_already_registered", fields={field: [message]})
 
 
 def _clean_proposed(vendor: Vendor, proposed: Mapping[str, Any]) -> dict[str, str]:
@@ -176,7 +163,7 @@ def _clean_proposed(vendor: Vendor, proposed: Mapping[str, Any]) -> dict[str, st
         value = str(raw or "").strip()
         if field == "name":
             if not value:
-                raise _field_error("name", _("The proposed company name is empty."))
+                raise errors.field_error("name", _("The proposed company name is empty."))
             cleaned["name"] = value[:200]
         elif field == "npwp":
             cleaned["npwp"] = validators.clean_npwp(value)
@@ -186,7 +173,7 @@ def _clean_proposed(vendor: Vendor, proposed: Mapping[str, Any]) -> dict[str, st
             try:
                 validate_email(value)
             except DjangoValidationError:
-                raise _field_error(
+                raise errors.field_error(
                     "email",
                     _("The proposed e-mail address is not valid. Reject the change with a reason."),
                 ) from None

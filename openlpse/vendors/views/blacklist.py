@@ -23,7 +23,7 @@ from openlpse.core import errors
 from openlpse.core.storage import file_response
 from openlpse.organizations.forms import apply_domain_error
 from openlpse.organizations.models import Lpse
-from openlpse.vendors import permissions, selectors_blacklist, validators
+from openlpse.vendors import permissions, selectors, selectors_blacklist, validators
 from openlpse.vendors.enums import BlacklistRequestStatus, VendorStatus
 from openlpse.vendors.forms_blacklist import (
     BlacklistDecisionForm,
@@ -158,7 +158,7 @@ def blacklist_requests(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": _query_without(request, "page"),
         "can_request": bool(selectors_blacklist.requester_lpses(user)),
-        "is_verifikator": bool(selectors_blacklist.verifikator_lpse_ids(user)),
+        "is_verifikator": bool(selectors.verifikator_lpse_ids(user)),
     }
     return render(request, "vendors/blacklist/requests.html", context)
 
@@ -315,7 +315,7 @@ def blacklist_evidence(request: HttpRequest, request_id: int, file_id: int) -> H
 @require_http_methods(["GET"])
 def blacklist_entries(request: HttpRequest) -> HttpResponse:
     user = _actor(request)
-    if not selectors_blacklist.verifikator_lpse_ids(user):
+    if not selectors.verifikator_lpse_ids(user):
         raise Http404()
     form = BlacklistEntryFilterForm(request.GET or None)
     status = (form.cleaned_data["status"] if form.is_valid() else "") or "in_force"
