@@ -53,6 +53,13 @@ def _refuse_unknown_fields(request: HttpRequest, schema: type[InputSchema]) -> N
         raise errors.ValidationError(fields={name: [message] for name in unknown})
 
 
+def _status_error(expected: str) -> errors.ValidationError:
+    return errors.field_error(
+        "status",
+        _("This status filter is not known. Use one of: %(expected)s.") % {"expected": expected},
+    )
+
+
 # --- inbox -------------------------------------------------------------------------------------
 
 
@@ -207,11 +214,7 @@ def official_list(
     """For the agency's administrator and the LPSE's administrator; latest terms first."""
     agency = _official_agency(request, agency_id)
     if params.status not in selectors_officials.STATUSES:
-        raise errors.ValidationError(
-            fields={
-                "status": [_("Expected one of: %(expected)s.") % {"expected": "active, ended, all"}]
-            }
-        )
+        raise _status_error("active, ended, all")
     qs = selectors_officials.official_list(agency=agency, role=params.role, status=params.status)
     page = paginate(qs, order_by="-starts_on", cursor=params.cursor, limit=params.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
@@ -237,8 +240,13 @@ def official_register(
     if payload.work_unit is not None:
         work_unit = WorkUnit.objects.filter(pk=payload.work_unit, agency=agency).first()
         if work_unit is None:
-            message = _("This agency has no work unit with this id.")
-            raise errors.ValidationError(message, fields={"work_unit": [message]})
+            raise errors.field_error(
+                "work_unit",
+                _(
+                    "This agency has no work unit with this id. Give the id of one of its work "
+                    "units, or leave the field out for the whole agency."
+                ),
+            )
     data = payload.dict(exclude={"work_unit"})
     registered = official_services.official_register(
         actor=_user(request),
@@ -380,13 +388,7 @@ def auditor_request_list(
         if lpse is None:
             return {"items": [], "next_cursor": None}
     if params.status not in selectors_auditors.STATUSES:
-        raise errors.ValidationError(
-            fields={
-                "status": [
-                    _("Expected one of: %(expected)s.") % {"expected": "pending, decided, all"}
-                ]
-            }
-        )
+        raise _status_error("pending, decided, all")
     qs = selectors_auditors.auditor_request_list(user=user, lpse=lpse, status=params.status)
     page = paginate(qs, order_by="-created_at", cursor=params.cursor, limit=params.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}

@@ -13,7 +13,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from openlpse.accounts import selectors
-from openlpse.core import errors
 
 
 def _password_rules_text() -> str:
@@ -22,17 +21,6 @@ def _password_rules_text() -> str:
 
 # The password policy (settings.AUTH_PASSWORD_VALIDATORS) in words, in the active language.
 _password_rules = lazy(_password_rules_text, str)
-
-
-def apply_domain_error(form: forms.Form, error: errors.DomainError) -> None:
-    """Show a service's error next to its fields, or above the form when it names none."""
-    if not error.fields:
-        form.add_error(None, str(error.message))
-        return
-    for field, messages in error.fields.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, str(message))
 
 
 class LoginForm(forms.Form):

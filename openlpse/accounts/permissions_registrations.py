@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from openlpse.accounts.enums import Role
 from openlpse.accounts.permissions import (
+    AGENCY_OFFICIAL_ROLES,
     can_manage_lpse,
     is_agency_admin,
     is_lpse_admin,
@@ -27,12 +28,31 @@ from openlpse.organizations.enums import LpseUnitKind
 from openlpse.vendors.permissions import is_verifikator
 
 if TYPE_CHECKING:
+    from openlpse.accounts.models.roles import RoleAssignment
     from openlpse.organizations.models import Agency, Lpse
 
 
 def can_register_officials(user: Any, agency: Agency) -> bool:
     """Register an official of this agency, or end their term: its agency administrator."""
     return is_agency_admin(user, agency)
+
+
+def can_end_official_term(
+    user: Any, assignment: RoleAssignment, *, agency_admin: bool | None = None
+) -> bool:
+    """End this appointment early: its agency's administrator, while it has not been ended,
+    and never their own appointment (as `permissions.can_revoke_role`). A list of one agency's
+    officials asks `can_register_officials` once and passes it as `agency_admin`."""
+    if assignment.revoked_at is not None or assignment.agency_id is None:
+        return False
+    if assignment.role not in AGENCY_OFFICIAL_ROLES:
+        return False
+    if assignment.user_id == getattr(user, "pk", None):
+        return False
+    if agency_admin is None:
+        assert assignment.agency is not None
+        agency_admin = can_register_officials(user, assignment.agency)
+    return agency_admin
 
 
 def can_view_officials(user: Any, agency: Agency) -> bool:

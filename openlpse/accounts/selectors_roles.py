@@ -105,3 +105,25 @@ def agencies_for_official_grants(user: Any, *, lpse: Lpse) -> list[Agency]:
         .values_list("agency_id", flat=True)
     )
     return list(Agency.objects.filter(pk__in=list(ids), is_active=True).order_by("name"))
+
+
+def agencies_for_grant_form(user: Any, *, lpse: Lpse) -> QuerySet[Agency]:
+    """The agencies the grant form offers: every active agency of the LPSE to its administrator;
+    to an agency administrator, the agencies they administer."""
+    from openlpse.organizations.models import Agency
+
+    agencies = Agency.objects.filter(lpse=lpse, is_active=True).order_by("name")
+    if permissions.can_manage_lpse(user, lpse):
+        return agencies
+    return agencies.filter(pk__in=[a.pk for a in agencies_for_official_grants(user, lpse=lpse)])
+
+
+def lpses_where_user_grants(user: Any, *, lpse: Lpse | None = None) -> list[Lpse]:
+    """The LPSEs (only `lpse`, when given) where the user may grant at least one role."""
+    from openlpse.organizations.selectors import lpse_list_visible
+
+    return [
+        candidate
+        for candidate in lpse_list_visible(user=user)
+        if (lpse is None or candidate.pk == lpse.pk) and grantable_roles(user, lpse=candidate)
+    ]

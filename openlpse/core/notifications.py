@@ -108,11 +108,12 @@ def send_mail_to_address(*, address: str, message: Message, language: str = "id"
         body = f"{body}\n\n{_absolute(message.url)}"
 
     def send() -> None:
+        # After the commit: a mail server that is down must not turn a saved change into an
+        # error page. The failure is logged; the person can ask for the mail again.
         try:
             EmailMessage(subject, body, to=[address]).send()
         except Exception:
-            logger.exception("e-mail to an unregistered address failed")
-            raise
+            logger.exception("e-mail to an address without an inbox failed")
 
     transaction.on_commit(send)
 

@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from openlpse.accounts.models.user import User
-from openlpse.core import errors
 from openlpse.organizations.enums import AgencyKind, TimeZone
 from openlpse.organizations.models import Agency
 
@@ -22,17 +21,6 @@ WEEKDAYS = [
     ("5", _("Saturday")),
     ("6", _("Sunday")),
 ]
-
-
-def apply_domain_error(form: forms.Form, error: errors.DomainError) -> None:
-    """Show a service's error next to the fields it names, or above the form."""
-    if not error.fields:
-        form.add_error(None, str(error.message))
-        return
-    for field, messages in error.fields.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, str(message))
 
 
 class DateInput(forms.DateInput):
@@ -212,7 +200,3 @@ class StaffEndForm(forms.Form):
         widget=DateInput(),
         help_text=_("Leave empty to end today."),
     )
-
-
-class ConfirmForm(forms.Form):
-    """A POST with nothing but the CSRF token: deactivate, reactivate, remove."""

@@ -81,7 +81,7 @@ def _refuse_unknown_fields(changes: Mapping[str, Any], allowed: Iterable[str]) -
     unknown = set(changes) - set(allowed)
     if unknown:
         raise ValidationError(
-            _("These fields cannot be changed: %(fields)s.")
+            _("These fields cannot be changed: %(fields)s. Leave them out and try again.")
             % {"fields": ", ".join(sorted(unknown))}
         )
 
@@ -139,11 +139,15 @@ def _validate_lpse_values(values: dict[str, Any]) -> dict[str, Any]:
         values["working_days"] = _parse_working_days(values["working_days"])
     if "time_zone" in values and values["time_zone"] not in TimeZone.values:
         raise field_error("time_zone", _("Choose WIB, WITA or WIT."))
-    for name in ("name", "region"):
+    required = {
+        "name": _("Enter the name of the LPSE."),
+        "region": _("Enter the region the LPSE serves, e.g. Kabupaten Lampung Timur."),
+    }
+    for name, missing in required.items():
         if name in values:
             values[name] = str(values[name]).strip()
             if not values[name]:
-                raise field_error(name, _("This field is required."))
+                raise field_error(name, missing)
     return values
 
 
@@ -164,7 +168,8 @@ def lpse_create(*, actor: User | None, slug: str, **values: Any) -> Lpse:
     unknown = set(values) - set(LPSE_CREATE_FIELDS)
     if unknown:
         raise ValidationError(
-            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+            _("These fields are not known: %(fields)s. Leave them out and try again.")
+            % {"fields": ", ".join(sorted(unknown))}
         )
     with transaction.atomic():
         if actor is not None and not permissions.is_platform_operator(actor):
@@ -272,7 +277,7 @@ def lpse_set_active(*, actor: User | None, lpse: Lpse, active: bool) -> Lpse:
     with transaction.atomic():
         if actor is not None and not permissions.is_platform_operator(actor):
             raise PermissionDenied(
-                _("Only the operators of this deployment may deactivate an LPSE.")
+                _("Only the operators of this deployment may deactivate or reactivate an LPSE.")
             )
         locked = Lpse.objects.select_for_update().get(pk=lpse.pk)
         if locked.is_active == active:
@@ -354,7 +359,7 @@ def holiday_remove(*, actor: User | None, holiday: Holiday) -> None:
         lpse_id = holiday.lpse_id
         deleted, _detail = Holiday.objects.filter(pk=holiday.pk).delete()
         if not deleted:
-            raise Conflict(_("This holiday was already removed."))
+            raise Conflict(_("This holiday was already removed. Reload the calendar."))
         audit.record(
             actor=actor, action="holiday.remove", obj=holiday, lpse_id=lpse_id, changes=label
         )
@@ -367,14 +372,20 @@ def _validate_agency_parent(agency: Agency, parent: Agency | None) -> None:
     if parent is None:
         return
     if parent.lpse_id != agency.lpse_id:
-        raise field_error("parent", _("The parent agency must belong to the same LPSE."))
+        raise field_error(
+            "parent",
+            _("The parent agency belongs to another LPSE. Choose an agency of this LPSE, or none."),
+        )
     seen = set()
     node: Agency | None = parent
     while node is not None:
         if node.pk is not None and node.pk == agency.pk:
             raise field_error(
                 "parent",
-                _("An agency cannot be placed under itself or under one of its sub-agencies."),
+                _(
+                    "An agency cannot be placed under itself or under one of its sub-agencies. "
+                    "Choose another parent agency, or none."
+                ),
             )
         if node.pk in seen:
             break
@@ -693,11 +704,21 @@ def staff_end(
             .get(pk=placement.pk)
         )
         if locked.ended_at is not None:
-            raise Conflict(_("This placement has already ended."), code="staff_already_ended")
+            raise Conflict(
+                _("This placement has already ended. Reload the LPSE units page."),
+                code="staff_already_ended",
+            )
         if not reason:
             raise field_error("reason", _("Give the reason for ending the placement."))
         if ends_on is not None and ends_on < locked.starts_on:
-            raise field_error("ends_on", _("The last day is before the placement started."))
+            raise field_error(
+                "ends_on",
+                _(
+                    "The last day is before the placement started. Enter a date on or after "
+                    "%(start)s."
+                )
+                % {"start": locked.starts_on.isoformat()},
+            )
         # A placement that has not started yet is cancelled: its last day is its first.
         last_day = ends_on or max(permissions.today(), locked.starts_on)
         if locked.ends_on is not None and locked.ends_on < last_day:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openlpse.accounts import permissions
 from openlpse.accounts.models.user import User
 from openlpse.core import clock, errors
+from openlpse.core.forms import form_refused
 from openlpse.organizations import selectors, services
 from openlpse.organizations.enums import AgencyKind
 from openlpse.organizations.forms import (
@@ -34,11 +36,11 @@ from openlpse.organizations.forms import (
     StaffAssignForm,
     StaffEndForm,
     WorkUnitForm,
-    apply_domain_error,
 )
 from openlpse.organizations.models import Lpse
 
 View = Callable[..., HttpResponse]
+T = TypeVar("T")
 
 
 def backoffice(view: View) -> View:
@@ -77,9 +79,31 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _refused(form: Any, exc: errors.DomainError) -> int:
-    apply_domain_error(form, exc)
-    return 400 if exc.http_status < 400 or exc.http_status >= 500 else exc.http_status
+def _submit(
+    request: HttpRequest, form: forms.Form, save: Callable[[dict[str, Any]], T]
+) -> tuple[T | None, int]:
+    """On a POST with valid input, call `save(cleaned_data)` (a service; it returns what it
+    saved). Returns that object, or None when nothing was saved, and the status to render the
+    form with: 200 on GET, 400 (or the refusal's own 4xx) when the input or the service refused
+    it; the form then shows why, next to what was typed."""
+    if request.method != "POST":
+        return None, 200
+    if not form.is_valid():
+        return None, 400
+    try:
+        return save(form.cleaned_data), 200
+    except errors.DomainError as exc:
+        return None, form_refused(form, exc)
+
+
+def _act(request: HttpRequest, act: Callable[[], object], done: str) -> None:
+    """A one-click action (deactivate, reactivate, remove): say it was done, or why not."""
+    try:
+        act()
+    except errors.DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
 
 
 # --- LPSE ---------------------------------------------------------------------------------------
@@ -109,19 +133,12 @@ def lpse_create(request: HttpRequest) -> HttpResponse:
             "working_hours_end": "16:00",
         },
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            slug = data.pop("slug")
-            try:
-                lpse = services.lpse_create(actor=_actor(request), slug=slug, **data)
-            except errors.DomainError as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(request, _("The LPSE was created with its eight units."))
-                return redirect("organizations:lpse_detail", lpse_slug=lpse.slug)
+    lpse, status = _submit(
+        request, form, lambda data: services.lpse_create(actor=_actor(request), **data)
+    )
+    if lpse is not None:
+        messages.success(request, _("The LPSE was created with its eight units."))
+        return redirect("organizations:lpse_detail", lpse_slug=lpse.slug)
     return render(
         request, "organizations/lpse_form.html", {"form": form, "creating": True}, status=status
     )
@@ -149,17 +166,14 @@ def lpse_edit(request: HttpRequest, lpse_slug: str) -> HttpResponse:
     initial = {name: getattr(lpse, name) for name in LpseProfileForm.base_fields}
     initial["working_days"] = lpse.working_days.split(",")
     form = LpseProfileForm(_posted(request), initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.lpse_update(actor=_actor(request), lpse=lpse, changes=form.cleaned_data)
-            except errors.DomainError as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(request, _("The LPSE profile was saved."))
-                return redirect("organizations:lpse_detail", lpse_slug=lpse.slug)
+    saved, status = _submit(
+        request,
+        form,
+        lambda data: services.lpse_update(actor=_actor(request), lpse=lpse, changes=data),
+    )
+    if saved is not None:
+        messages.success(request, _("The LPSE profile was saved."))
+        return redirect("organizations:lpse_detail", lpse_slug=lpse.slug)
     return render(
         request, "organizations/lpse_form.html", {"form": form, "lpse": lpse}, status=status
     )
@@ -170,24 +184,22 @@ def lpse_edit(request: HttpRequest, lpse_slug: str) -> HttpResponse:
 def lpse_logo(request: HttpRequest, lpse_slug: str) -> HttpResponse:
     """Upload (or remove, with `remove=1`) the LPSE's logo."""
     lpse = _lpse(request, lpse_slug, manage=True)
+    if request.POST.get("remove") == "1":
+        _act(
+            request,
+            lambda: services.lpse_logo_remove(actor=_actor(request), lpse=lpse),
+            _("The logo was removed."),
+        )
+        return redirect("organizations:lpse_detail", lpse_slug=lpse.slug)
     form = LogoForm(_posted(request), request.FILES if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if request.POST.get("remove") == "1":
-            services.lpse_logo_remove(actor=_actor(request), lpse=lpse)
-            messages.success(request, _("The logo was removed."))
-            return redirect("organizations:lpse_detail", lpse_slug=lpse.slug)
-        status = 400
-        if form.is_valid():
-            try:
-                services.lpse_logo_set(
-                    actor=_actor(request), lpse=lpse, upload=form.cleaned_data["logo"]
-                )
-            except errors.DomainError as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(request, _("The logo was saved."))
-                return redirect("organizations:lpse_detail", lpse_slug=lpse.slug)
+    saved, status = _submit(
+        request,
+        form,
+        lambda data: services.lpse_logo_set(actor=_actor(request), lpse=lpse, upload=data["logo"]),
+    )
+    if saved is not None:
+        messages.success(request, _("The logo was saved."))
+        return redirect("organizations:lpse_detail", lpse_slug=lpse.slug)
     return render(
         request, "organizations/lpse_logo.html", {"form": form, "lpse": lpse}, status=status
     )
@@ -202,29 +214,22 @@ def holiday_list(request: HttpRequest, lpse_slug: str) -> HttpResponse:
     """The calendar of one year, and (for the admin) the form to add a day."""
     lpse = _lpse(request, lpse_slug)
     can_manage = permissions.can_manage_lpse(request.user, lpse)
+    if request.method == "POST" and not can_manage:
+        raise Http404()
     try:
         year = int(request.GET.get("tahun") or clock.now().year)
     except ValueError:
         year = clock.now().year
     year = min(max(year, 2000), 2100)
     form = HolidayForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        if not can_manage:
-            raise Http404()
-        status = 400
-        if form.is_valid():
-            try:
-                holiday = services.holiday_add(
-                    actor=_actor(request), lpse=lpse, **form.cleaned_data
-                )
-            except errors.DomainError as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(
-                    request, _("%(name)s was added to the calendar.") % {"name": holiday.name}
-                )
-                return redirect(f"{request.path}?tahun={holiday.date.year}")
+    holiday, status = _submit(
+        request,
+        form,
+        lambda data: services.holiday_add(actor=_actor(request), lpse=lpse, **data),
+    )
+    if holiday is not None:
+        messages.success(request, _("%(name)s was added to the calendar.") % {"name": holiday.name})
+        return redirect(f"{request.path}?tahun={holiday.date.year}")
     context = {
         "lpse": lpse,
         "year": year,
@@ -240,14 +245,11 @@ def holiday_list(request: HttpRequest, lpse_slug: str) -> HttpResponse:
 def holiday_remove(request: HttpRequest, lpse_slug: str, holiday_id: int) -> HttpResponse:
     lpse = _lpse(request, lpse_slug, manage=True)
     holiday = selectors.access_holiday(user=request.user, lpse=lpse, holiday_id=holiday_id)
-    try:
-        services.holiday_remove(actor=_actor(request), holiday=holiday)
-    except errors.DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("%(name)s was removed from the calendar.") % {"name": holiday.name}
-        )
+    _act(
+        request,
+        lambda: services.holiday_remove(actor=_actor(request), holiday=holiday),
+        _("%(name)s was removed from the calendar.") % {"name": holiday.name},
+    )
     return redirect(
         f"{reverse('organizations:holiday_list', args=[lpse.slug])}?tahun={holiday.date.year}"
     )
@@ -296,23 +298,14 @@ def agency_list(request: HttpRequest, lpse_slug: str) -> HttpResponse:
 def agency_create(request: HttpRequest, lpse_slug: str) -> HttpResponse:
     lpse = _lpse(request, lpse_slug, manage=True)
     form = AgencyForm(_posted(request), parents=lpse.agencies.filter(is_active=True))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                agency = services.agency_create(
-                    actor=_actor(request), lpse=lpse, **form.cleaned_data
-                )
-            except errors.DomainError as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(
-                    request, _("The agency %(name)s was added.") % {"name": agency.name}
-                )
-                return redirect(
-                    "organizations:agency_detail", lpse_slug=lpse.slug, agency_id=agency.pk
-                )
+    agency, status = _submit(
+        request,
+        form,
+        lambda data: services.agency_create(actor=_actor(request), lpse=lpse, **data),
+    )
+    if agency is not None:
+        messages.success(request, _("The agency %(name)s was added.") % {"name": agency.name})
+        return redirect("organizations:agency_detail", lpse_slug=lpse.slug, agency_id=agency.pk)
     return render(
         request, "organizations/agency_form.html", {"form": form, "lpse": lpse}, status=status
     )
@@ -341,31 +334,18 @@ def agency_edit(request: HttpRequest, lpse_slug: str, agency_id: int) -> HttpRes
     agency = selectors.access_agency_for_management(
         user=request.user, lpse=lpse, agency_id=agency_id
     )
-    initial = {
-        "kind": agency.kind,
-        "code": agency.code,
-        "name": agency.name,
-        "parent": agency.parent,
-        "address": agency.address,
-    }
+    initial = {name: getattr(agency, name) for name in AgencyForm.base_fields}
     form = AgencyForm(
         _posted(request), initial=initial, parents=lpse.agencies.exclude(pk=agency.pk)
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.agency_update(
-                    actor=_actor(request), agency=agency, changes=form.cleaned_data
-                )
-            except errors.DomainError as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(request, _("The agency was saved."))
-                return redirect(
-                    "organizations:agency_detail", lpse_slug=lpse.slug, agency_id=agency.pk
-                )
+    saved, status = _submit(
+        request,
+        form,
+        lambda data: services.agency_update(actor=_actor(request), agency=agency, changes=data),
+    )
+    if saved is not None:
+        messages.success(request, _("The agency was saved."))
+        return redirect("organizations:agency_detail", lpse_slug=lpse.slug, agency_id=agency.pk)
     return render(
         request,
         "organizations/agency_form.html",
@@ -384,15 +364,11 @@ def agency_set_active(
         user=request.user, lpse=lpse, agency_id=agency_id
     )
     service = services.agency_reactivate if active else services.agency_deactivate
-    try:
-        service(actor=_actor(request), agency=agency)
-    except errors.DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("The agency was reactivated.") if active else _("The agency was deactivated."),
-        )
+    _act(
+        request,
+        lambda: service(actor=_actor(request), agency=agency),
+        _("The agency was reactivated.") if active else _("The agency was deactivated."),
+    )
     return redirect("organizations:agency_detail", lpse_slug=lpse.slug, agency_id=agency.pk)
 
 
@@ -407,19 +383,14 @@ def work_unit_create(request: HttpRequest, lpse_slug: str, agency_id: int) -> Ht
     if not permissions.can_manage_work_units(request.user, agency):
         raise Http404()
     form = WorkUnitForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.work_unit_create(actor=_actor(request), agency=agency, **form.cleaned_data)
-            except errors.DomainError as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(request, _("The work unit was added."))
-                return redirect(
-                    "organizations:agency_detail", lpse_slug=lpse.slug, agency_id=agency.pk
-                )
+    unit, status = _submit(
+        request,
+        form,
+        lambda data: services.work_unit_create(actor=_actor(request), agency=agency, **data),
+    )
+    if unit is not None:
+        messages.success(request, _("The work unit was added."))
+        return redirect("organizations:agency_detail", lpse_slug=lpse.slug, agency_id=agency.pk)
     return render(
         request,
         "organizations/work_unit_form.html",
@@ -438,21 +409,16 @@ def work_unit_edit(request: HttpRequest, lpse_slug: str, work_unit_id: int) -> H
     form = WorkUnitForm(
         _posted(request), initial={"code": unit.code, "name": unit.name, "address": unit.address}
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.work_unit_update(
-                    actor=_actor(request), work_unit=unit, changes=form.cleaned_data
-                )
-            except errors.DomainError as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(request, _("The work unit was saved."))
-                return redirect(
-                    "organizations:agency_detail", lpse_slug=lpse.slug, agency_id=unit.agency_id
-                )
+    saved, status = _submit(
+        request,
+        form,
+        lambda data: services.work_unit_update(actor=_actor(request), work_unit=unit, changes=data),
+    )
+    if saved is not None:
+        messages.success(request, _("The work unit was saved."))
+        return redirect(
+            "organizations:agency_detail", lpse_slug=lpse.slug, agency_id=unit.agency_id
+        )
     context = {"form": form, "lpse": lpse, "agency": unit.agency, "work_unit": unit}
     return render(request, "organizations/work_unit_form.html", context, status=status)
 
@@ -467,15 +433,11 @@ def work_unit_set_active(
         user=request.user, lpse=lpse, work_unit_id=work_unit_id
     )
     service = services.work_unit_reactivate if active else services.work_unit_deactivate
-    try:
-        service(actor=_actor(request), work_unit=unit)
-    except errors.DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("The work unit was reactivated.") if active else _("The work unit was deactivated."),
-        )
+    _act(
+        request,
+        lambda: service(actor=_actor(request), work_unit=unit),
+        _("The work unit was reactivated.") if active else _("The work unit was deactivated."),
+    )
     return redirect("organizations:agency_detail", lpse_slug=lpse.slug, agency_id=unit.agency_id)
 
 
@@ -503,23 +465,18 @@ def staff_assign(request: HttpRequest, lpse_slug: str, unit_id: int) -> HttpResp
     lpse = _lpse(request, lpse_slug, manage=True)
     unit = selectors.access_lpse_unit_for_management(user=request.user, lpse=lpse, unit_id=unit_id)
     form = StaffAssignForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                placement = services.staff_assign(
-                    actor=_actor(request), unit=unit, **form.cleaned_data
-                )
-            except errors.DomainError as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s was placed in %(unit)s.")
-                    % {"name": placement.user.display_name, "unit": unit},
-                )
-                return redirect("organizations:lpse_units", lpse_slug=lpse.slug)
+    placement, status = _submit(
+        request,
+        form,
+        lambda data: services.staff_assign(actor=_actor(request), unit=unit, **data),
+    )
+    if placement is not None:
+        messages.success(
+            request,
+            _("%(name)s was placed in %(unit)s.")
+            % {"name": placement.user.display_name, "unit": unit},
+        )
+        return redirect("organizations:lpse_units", lpse_slug=lpse.slug)
     return render(
         request,
         "organizations/staff_assign.html",
@@ -536,21 +493,17 @@ def staff_end(request: HttpRequest, lpse_slug: str, placement_id: int) -> HttpRe
         user=request.user, lpse=lpse, placement_id=placement_id
     )
     form = StaffEndForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.staff_end(actor=_actor(request), placement=placement, **form.cleaned_data)
-            except errors.DomainError as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("The placement of %(name)s has ended.")
-                    % {"name": placement.user.display_name},
-                )
-                return redirect("organizations:lpse_units", lpse_slug=lpse.slug)
+    ended, status = _submit(
+        request,
+        form,
+        lambda data: services.staff_end(actor=_actor(request), placement=placement, **data),
+    )
+    if ended is not None:
+        messages.success(
+            request,
+            _("The placement of %(name)s has ended.") % {"name": placement.user.display_name},
+        )
+        return redirect("organizations:lpse_units", lpse_slug=lpse.slug)
     return render(
         request,
         "organizations/staff_end.html",

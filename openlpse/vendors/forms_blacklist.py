@@ -3,20 +3,15 @@ vendors.services.blacklist and vendors.services.deactivation."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from openlpse.organizations.forms import DateInput
 from openlpse.organizations.models import Lpse
 from openlpse.vendors import selectors_blacklist
-from openlpse.vendors.enums import BlacklistRequestStatus, VendorStatus
-from openlpse.vendors.models import Vendor
-
-_SEPARATORS = re.compile(r"[\s.\-/]")
+from openlpse.vendors.enums import BlacklistRequestStatus
 
 
 class VendorLookupField(forms.CharField):
@@ -44,13 +39,7 @@ class VendorLookupField(forms.CharField):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        registered = Vendor.objects.exclude(status=VendorStatus.DRAFT)
-        compact = _SEPARATORS.sub("", text)
-        if compact.isdigit():
-            found = registered.filter(Q(npwp=compact) | Q(nib=compact))
-        else:
-            found = registered.filter(name__iexact=text)
-        matches = list(found.order_by("pk")[:2])
+        matches = selectors_blacklist.registered_vendors_matching(text)
         if not matches:
             raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
         if len(matches) > 1:

@@ -78,26 +78,6 @@ class DecisionForm(forms.Form):
     def rows(self) -> list[tuple[ChecklistItem, Any, Any]]:
         return [(i, self[f"result_{i.key}"], self[f"reason_{i.key}"]) for i in self.items]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("decision") == APPROVE:
-            for item in self.items:
-                result = data.get(f"result_{item.key}")
-                if result == REJECT:
-                    self.add_error(
-                        f"result_{item.key}",
-                        _(
-                            "This item is marked rejected: return the request for correction "
-                            "instead of approving it."
-                        ),
-                    )
-                elif result != ACCEPT:
-                    self.add_error(
-                        f"result_{item.key}",
-                        _("Check this item and mark it accepted before approving."),
-                    )
-        return data
-
     def reviews(self) -> dict[str, tuple[bool, str]]:
         """item -> (accepted, reason) for the items the verifikator marked."""
         result: dict[str, tuple[bool, str]] = {}
@@ -111,9 +91,11 @@ class DecisionForm(forms.Form):
         return result
 
     def field_for(self, key: str) -> str | None:
-        """The form field that shows a service error about checklist item `key`."""
-        if f"reason_{key}" in self.fields:
-            return f"reason_{key}"
+        """The form field that shows a service error about checklist item `key`: its result
+        when approving (every item must be accepted), its reason when returning."""
+        prefix = "result" if self.cleaned_data.get("decision") == APPROVE else "reason"
+        if f"{prefix}_{key}" in self.fields:
+            return f"{prefix}_{key}"
         return None
 
 
@@ -138,14 +120,6 @@ class SlotForm(forms.Form):
         if len(lpses) == 1:
             lpse_field.initial = lpses[0].pk
             lpse_field.widget = forms.HiddenInput()
-
-
-class SlotCancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for cancelling"),
-        max_length=300,
-        help_text=_("The vendors who booked this slot will see it."),
-    )
 
 
 class BookingForm(forms.Form):

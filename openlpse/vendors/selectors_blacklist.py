@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from openlpse.accounts.enums import Role, ScopeKind
+from openlpse.accounts.enums import ScopeKind
 from openlpse.accounts.models import RoleAssignment, User
-from openlpse.accounts.permissions import active_assignments, in_force_q, today
+from openlpse.accounts.permissions import VENDOR_ROLES, active_assignments, in_force_q, today
 from openlpse.core import errors
 from openlpse.organizations.models import Lpse
 from openlpse.vendors import permissions, validators
+from openlpse.vendors.enums import BlacklistRequestStatus, VendorStatus
 from openlpse.vendors.models import BlacklistEntry, BlacklistRequest, Vendor
 from openlpse.vendors.selectors import verifikator_lpse_ids
 
 _SEPARATORS = re.compile(r"[\s.\-/]")
-VENDOR_ROLES = (Role.VENDOR_ADMIN, Role.VENDOR_STAFF)
+# At least this many letters before the request form lists companies whose name contains them.
+SEARCH_MIN_LETTERS = 3
+SEARCH_RESULTS = 10
 
 # Public list filters.
 STATUS_IN_FORCE = "in_force"
@@ -70,6 +74,44 @@ def requester_lpses(user: Any) -> list[Lpse]:
     return list(Lpse.objects.filter(pk__in=set(ids)).order_by("name"))
 
 
+# --- which company ----------------------------------------------------------------------------
+
+
+def _compact(text: str) -> str:
+    return _SEPARATORS.sub("", text)
+
+
+def _number_match(compact: str) -> Q | None:
+    """A whole NPWP (either form, validators.npwp_forms) or NIB, never a part of one."""
+    if not (compact.isdigit() and len(compact) in (13, 15, 16)):
+        return None
+    return Q(npwp__in=sorted(validators.npwp_forms(compact))) | Q(nib=compact)
+
+
+def registered_vendors_matching(text: str) -> list[Vendor]:
+    """The registered companies (past the draft) with this NPWP or NIB (typed with or without
+    separators) or exactly this name; at most two, so the caller can tell one from several."""
+    text = text.strip()
+    if not text:
+        return []
+    match = _number_match(_compact(text)) or Q(name__iexact=text)
+    registered = Vendor.objects.exclude(status=VendorStatus.DRAFT)
+    return list(registered.filter(match).order_by("pk")[:2])
+
+
+def registered_vendor_search(text: str) -> list[Vendor]:
+    """Registered companies whose name contains `text` (at least SEARCH_MIN_LETTERS letters),
+    to pick from on the request form."""
+    text = text.strip()
+    if len(text) < SEARCH_MIN_LETTERS:
+        return []
+    return list(
+        Vendor.objects.exclude(status=VendorStatus.DRAFT)
+        .filter(name__icontains=text)
+        .order_by("name", "pk")[:SEARCH_RESULTS]
+    )
+
+
 # --- requests ----------------------------------------------------------------------------------
 
 
@@ -101,6 +143,30 @@ def access_blacklist_request(*, user: Any, request_id: int) -> BlacklistRequest:
     return found
 
 
+@dataclass(frozen=True)
+class RequestActions:
+    """The buttons a request's page shows the user; the services check again."""
+
+    decide: bool
+    withdraw: bool
+    lift: bool
+
+
+def blacklist_request_actions(
+    *, user: Any, request: BlacklistRequest, entry: BlacklistEntry | None
+) -> RequestActions:
+    """A verifikator of the request's LPSE who did not file it decides a pending request; its
+    requester withdraws it; a verifikator of the LPSE lifts the entry it created while open."""
+    pending = request.status == BlacklistRequestStatus.PENDING
+    decider = permissions.can_decide_blacklist(user, request.lpse)
+    own = request.requested_by_id == user.pk
+    return RequestActions(
+        decide=pending and decider and not own,
+        withdraw=pending and own,
+        lift=decider and entry is not None and entry_open(entry),
+    )
+
+
 # --- entries -----------------------------------------------------------------------------------
 
 
@@ -121,10 +187,15 @@ def access_blacklist_entry(*, user: Any, entry_id: int) -> BlacklistEntry:
     return found
 
 
+def entry_open(entry: BlacklistEntry) -> bool:
+    """Not lifted and not closed by the chronograph: it may still be lifted."""
+    return entry.ended_at is None and entry.lifted_by_id is None
+
+
 def entry_status(entry: BlacklistEntry, on: dt.date | None = None) -> str:
     """in_force, upcoming or ended (lifted, closed, or past its last day)."""
     day = on or today()
-    if entry.ended_at is not None or entry.lifted_by_id is not None or entry.ends_on < day:
+    if not entry_open(entry) or entry.ends_on < day:
         return STATUS_ENDED
     if entry.starts_on > day:
         return STATUS_UPCOMING
@@ -154,14 +225,8 @@ def blacklist_public_list(
         qs = qs.filter(lpse_id=lpse.pk)
     query = query.strip()
     if query:
-        compact = _SEPARATORS.sub("", query)
         match = Q(company_name__icontains=query)
-        if compact.isdigit() and len(compact) in (13, 15, 16):
-            match |= Q(npwp=compact) | Q(nib=compact)
-        qs = qs.filter(match)
+        number = _number_match(_compact(query))
+        qs = qs.filter(match | number if number is not None else match)
     order = PUBLIC_SORTS.get(sort, PUBLIC_SORTS["-starts_on"])
     return qs.select_related("lpse", "agency").order_by(*order)
-
-
-def masked_npwp(entry: BlacklistEntry) -> str:
-    return validators.mask_npwp(entry.npwp)

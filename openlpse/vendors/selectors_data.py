@@ -35,14 +35,6 @@ def vendor_of_member(user: Any) -> Vendor | None:
     return Vendor.objects.filter(pk__in=ids).select_related("verified_lpse").order_by("pk").first()
 
 
-def vendor_for_data(*, user: Any) -> Vendor:
-    """The user's vendor, when it is verified and the user is its admin or staff."""
-    vendor = vendor_of_member(user)
-    if vendor is None or vendor.status != VendorStatus.VERIFIED:
-        raise errors.NotFound()
-    return vendor
-
-
 def record_list(*, vendor: Vendor, tab: DataTab) -> QuerySet[VendorRecord]:
     assert tab.model is not None
     return (
@@ -53,7 +45,8 @@ def record_list(*, vendor: Vendor, tab: DataTab) -> QuerySet[VendorRecord]:
 
 
 def access_record(*, vendor: Vendor, model: type[R], record_id: int) -> R:
-    """One row of the vendor's data; another vendor's row is "not found"."""
+    """One row of the vendor's data; another vendor's row is "not found" (the vendor's own
+    pages use services.data.vendor_record_access, which also audits that attempt)."""
     record = (
         model._default_manager.filter(pk=record_id, vendor_id=vendor.pk)
         .select_related("file")

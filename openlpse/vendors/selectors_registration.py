@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -22,9 +21,6 @@ from openlpse.vendors.enums import (
     required_documents_for,
 )
 from openlpse.vendors.models import DocumentReview, Vendor, VendorDocument, VerificationRequest
-
-if TYPE_CHECKING:
-    pass
 
 # The order in which the documents are listed and uploaded (LT 25(1)a.2, LT 25(6)).
 DOCUMENT_ORDER: tuple[str, ...] = (

@@ -382,9 +382,22 @@ def bookable_slots(*, vendor: Vendor) -> list[VerificationSlot]:
     return free
 
 
-def bookable_slot(*, slot_id: int) -> VerificationSlot | None:
-    """A slot a vendor asked to book (the booking service checks it is theirs to book)."""
-    return VerificationSlot.objects.filter(pk=slot_id).select_related("lpse").first()
+def access_slot_to_book(*, slot_id: int) -> VerificationSlot:
+    """A slot a vendor asked to book; NotFound for a missing one (the booking service checks
+    that it belongs to the LPSE verifying the vendor and is still open)."""
+    slot = VerificationSlot.objects.filter(pk=slot_id).select_related("lpse").first()
+    if slot is None:
+        raise errors.NotFound()
+    return slot
+
+
+def access_booking_vendor(*, user: Any) -> Vendor:
+    """The company whose appointment the user books: the vendor they register or administer;
+    NotFound for anyone else (staff, officials, people without a company)."""
+    vendor = selectors.vendor_for_user(user)
+    if vendor is None or not permissions.can_edit_registration(user, vendor):
+        raise errors.NotFound()
+    return vendor
 
 
 def vendor_appointments(*, vendor: Vendor) -> list[VerificationAppointment]:

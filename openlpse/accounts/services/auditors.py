@@ -463,8 +463,13 @@ def auditor_request_reject(
     with transaction.atomic():
         locked = _lock_pending(actor=actor, registration=registration)
         if not reason:
-            message = _("Give the reason for the rejection; the requester receives it.")
-            raise errors.ValidationError(message, fields={"reason": [message]})
+            raise errors.field_error(
+                "reason",
+                _(
+                    "Give the reason for the rejection, saying what to correct; the requester "
+                    "receives it by e-mail."
+                ),
+            )
         locked.status = AuditorRegistrationStatus.REJECTED
         locked.decided_by = actor
         locked.decided_at = clock.now()

@@ -15,13 +15,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from openlpse.accounts import permissions
+from openlpse.accounts import permissions, permissions_registrations
 from openlpse.accounts.enums import LetterKind, Role
 from openlpse.accounts.models.registrations import OfficialProfile
 from openlpse.accounts.models.roles import RoleAssignment
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from openlpse.organizations.models import Agency, Lpse, WorkUnit
 
 LETTER_KIND = "appointment_letter"
+_REFERENCE_ZONE = ZoneInfo(permissions.REFERENCE_ZONE)
 _SEPARATORS = re.compile(r"[\s.\-/]")
 
 
@@ -209,6 +211,13 @@ def set_identity_numbers(*, user: User, nip: str, nik: str) -> None:
             profile.save(update_fields=["nip", "updated_at"])
 
 
+def _username_needed() -> str:
+    return _(
+        "No account uses this e-mail address yet, so a new one is made: choose its user name "
+        "(letters, digits and . + - _)."
+    )
+
+
 @dataclass(frozen=True)
 class OfficialRegistered:
     user: User
@@ -244,16 +253,19 @@ def official_register(
     username = username.strip()
     letter_number = letter_number.strip()
     if role not in permissions.AGENCY_OFFICIAL_ROLES:
-        message = _(
-            "Choose the role: PA, KPA, PPK, head of ULP, Pokja member or Pejabat Pengadaan."
+        raise errors.field_error(
+            "role",
+            _("Choose the role: PA, KPA, PPK, head of ULP, Pokja member or Pejabat Pengadaan."),
         )
-        raise errors.ValidationError(message, fields={"role": [message]})
     if work_unit is not None and work_unit.agency_id != agency.pk:
-        message = _("The work unit %(unit)s does not belong to the agency %(agency)s.") % {
-            "unit": work_unit,
-            "agency": agency,
-        }
-        raise errors.ValidationError(message, fields={"work_unit": [message]})
+        raise errors.field_error(
+            "work_unit",
+            _(
+                "The work unit %(unit)s does not belong to the agency %(agency)s. Choose one of "
+                "its own work units, or none for the whole agency."
+            )
+            % {"unit": work_unit, "agency": agency},
+        )
     if not permissions.can_grant_role(actor, role, agency=agency, work_unit=work_unit):
         raise errors.PermissionDenied(
             _(
@@ -283,6 +295,12 @@ def official_register(
             letter_name=_("appointment letter (SK)"),
         )
     )
+    if (
+        not username
+        and "email" not in problems
+        and not User.objects.filter(email__iexact=normalize_email(email)).exists()
+    ):
+        problems["username"] = [_username_needed()]
     raise_problems(problems)
     assert starts_on is not None and ends_on is not None and letter_date is not None
     email = normalize_email(email)
@@ -295,20 +313,18 @@ def official_register(
         if existing is not None:
             user, new_account = existing, False
             if not user.is_active:
-                raise errors.ValidationError(
+                raise errors.field_error(
+                    "email",
                     _(
                         "The account with this e-mail address is deactivated. Ask the LPSE to "
                         "reactivate it before registering a new appointment."
                     ),
-                    fields={"email": [_("This account is deactivated.")]},
                 )
             # Checked before the letter is stored, so a refusal leaves no file behind.
             check_separation_of_duties(user=user, role=role, starts_on=starts_on, ends_on=ends_on)
         else:
-            if not username:
-                raise errors.ValidationError(
-                    fields={"username": [_("Choose a user name for the new account.")]}
-                )
+            if not username:  # the account went away since the check above
+                raise errors.field_error("username", _username_needed())
             user = users.user_create(
                 actor=actor, username=username, email=email, full_name=full_name
             )
@@ -396,13 +412,52 @@ def _tell_appointed(
 
 def official_end_term(*, actor: User, assignment: RoleAssignment, reason: str) -> RoleAssignment:
     """End an official's appointment today, with a reason (a new SK replaces them, they moved,
-    the SK was revoked). Whoever may register the role may end it, never their own
-    (`role_revoke`). The official is told; once no appointment is left, the account stops
-    signing in."""
+    the SK was revoked). Only the agency's administrator may, never for their own appointment
+    (`permissions_registrations.can_end_official_term`; `role_revoke` checks again). The
+    official is told; once no appointment is left, the account stops signing in."""
     if assignment.role not in permissions.AGENCY_OFFICIAL_ROLES:
         raise errors.NotFound()
+    reason = reason.strip()
     with transaction.atomic():
-        ended = role_revoke(actor=actor, assignment=assignment, reason=reason)
+        locked = (
+            RoleAssignment.objects.select_for_update(of=("self",))
+            .select_related("agency", "agency__lpse")
+            .get(pk=assignment.pk)
+        )
+        agency = locked.agency
+        if agency is None:
+            raise errors.NotFound()
+        if not permissions_registrations.can_end_official_term(actor, locked):
+            if not permissions_registrations.can_register_officials(actor, agency):
+                raise errors.PermissionDenied(
+                    _(
+                        "Only the administrator of %(agency)s can end the terms of its "
+                        "officials. Ask them, or the LPSE, who that is."
+                    )
+                    % {"agency": agency}
+                )
+            if locked.revoked_at is not None:
+                raise errors.Conflict(
+                    _("This appointment was already ended on %(date)s. Reload the list.")
+                    % {"date": date_label(locked.revoked_at.astimezone(_REFERENCE_ZONE).date())},
+                    code="role_already_revoked",
+                )
+            raise errors.PermissionDenied(
+                _(
+                    "You cannot end your own appointment. Ask another administrator of "
+                    "%(agency)s, or the LPSE."
+                )
+                % {"agency": agency}
+            )
+        if not reason:
+            raise errors.field_error(
+                "reason",
+                _(
+                    "Give the reason for ending the term, for example the SK that replaces it; "
+                    "the official receives it."
+                ),
+            )
+        ended = role_revoke(actor=actor, assignment=locked, reason=reason)
         role = Role(ended.role)
         where = str(ended.work_unit or ended.agency)
         why = ended.revoke_reason

@@ -121,7 +121,7 @@ def _resolve_scope(
         )
     if scope_kind not in ROLE_SCOPES[role]:
         message = _("The role %(role)s cannot be granted for this kind of scope (%(scope)s).") % {
-            "role": role_short_name(role),
+            "role": Role(role).label,
             "scope": ScopeKind(scope_kind).label if scope_kind in ScopeKind.values else scope_kind,
         }
         raise ValidationError(message, fields={"scope_kind": [message]})
@@ -164,7 +164,10 @@ def _resolve_scope(
         message = _("Choose the work unit this role is for.")
         raise ValidationError(message, fields={"work_unit": [message]})
     if scope_kind == ScopeKind.TENDER and (agency is None or not scope_ref):
-        message = _("A tender-scoped role needs the agency and the tender code.")
+        message = _(
+            "A role for one tender needs its agency and its tender code: choose the agency and "
+            "enter the tender code."
+        )
         raise ValidationError(message, fields={"scope_ref": [message]})
     if scope_kind == ScopeKind.PACKAGES and not scope_ref:
         message = _("List the package codes named in the letter of assignment.")
@@ -209,7 +212,6 @@ def _resolve_scope(
 def _validate_period_and_letter(
     *,
     role: str,
-    scope_kind: str,
     starts_on: dt.date | None,
     ends_on: dt.date | None,
     letter_kind: str,
@@ -236,8 +238,8 @@ def _validate_period_and_letter(
     required = REQUIRED_LETTER.get(role)
     if required is not None and letter_kind != required:
         fields["letter_kind"] = [
-            _("The role %(role)s is granted by %(letter)s.")
-            % {"role": role_short_name(role), "letter": LetterKind(required).label}
+            _("The role %(role)s is granted by %(letter)s. Choose %(letter)s as the letter.")
+            % {"role": Role(role).label, "letter": LetterKind(required).label}
         ]
     elif letter_kind not in LetterKind.values:
         fields["letter_kind"] = [_("Choose the kind of letter.")]
@@ -365,7 +367,11 @@ def role_grant(
             actor, role, lpse=lpse, agency=agency, work_unit=work_unit, scope_ref=scope_ref
         ):
             raise PermissionDenied(
-                _("You may not grant the role %(role)s here.") % {"role": role_short_name(role)}
+                _(
+                    "You may not grant the role %(role)s here. Ask an administrator who "
+                    "manages this LPSE or agency."
+                )
+                % {"role": Role(role).label}
             )
         if actor is not None and actor.pk == user.pk:
             raise PermissionDenied(
@@ -378,7 +384,6 @@ def role_grant(
             )
         _validate_period_and_letter(
             role=role,
-            scope_kind=kind,
             starts_on=starts_on,
             ends_on=ends_on,
             letter_kind=letter_kind,
@@ -403,7 +408,7 @@ def role_grant(
                 )
                 % {
                     "name": user.display_name,
-                    "role": role_short_name(role),
+                    "role": Role(role).label,
                     "where": scope_label(duplicate[0]),
                 },
                 code="role_already_held",
@@ -476,11 +481,16 @@ def role_revoke(
                     _("You cannot revoke your own role. Ask another administrator.")
                 )
             raise PermissionDenied(
-                _("You may not revoke the role %(role)s here.")
-                % {"role": role_short_name(locked.role)}
+                _(
+                    "You may not revoke the role %(role)s here. Ask an administrator who "
+                    "manages this LPSE or agency."
+                )
+                % {"role": Role(locked.role).label}
             )
         if locked.revoked_at is not None:
-            raise Conflict(_("This role was already revoked."), code="role_already_revoked")
+            raise Conflict(
+                _("This role was already revoked. Reload the list."), code="role_already_revoked"
+            )
         if not reason:
             message = _("Give the reason for revoking this role.")
             raise ValidationError(message, fields={"reason": [message]})

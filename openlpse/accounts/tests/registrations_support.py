@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
@@ -43,9 +44,17 @@ def english(client):
     return client
 
 
+def files_on_disk() -> int:
+    """Stored files under MEDIA_ROOT (not the upload scratch folder): a refused upload leaves
+    none behind."""
+    root = settings.MEDIA_ROOT
+    return sum(1 for path in root.rglob("*") if path.is_file() and ".tmp" not in path.parts)
+
+
 def counts() -> dict[str, int]:
-    """Row counts of what registration services write."""
+    """Row counts of what registration services write, and the stored files on disk."""
     return {
+        "files_on_disk": files_on_disk(),
         "users": User.objects.count(),
         "roles": RoleAssignment.objects.count(),
         "revoked": RoleAssignment.objects.filter(revoked_at__isnull=False).count(),

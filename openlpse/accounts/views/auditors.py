@@ -29,15 +29,11 @@ from openlpse.accounts.services.auditors import (
     auditor_request_submit,
 )
 from openlpse.core import errors
+from openlpse.core.forms import apply_domain_error, error_status
 from openlpse.core.portal import current_lpse
 from openlpse.core.storage import file_response
-from openlpse.organizations.forms import apply_domain_error
 
 PAGE_SIZE = 50
-
-
-def _status(exc: errors.DomainError) -> int:
-    return exc.http_status if 400 <= exc.http_status < 500 else 400
 
 
 # --- the public request ----------------------------------------------------------------------
@@ -68,7 +64,7 @@ def auditor_request_create(request: HttpRequest) -> HttpResponse:
                 status, headers = 429, {"Retry-After": str(exc.retry_after)}
             except errors.DomainError as exc:
                 apply_domain_error(form, exc)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 return redirect("accounts:auditor_request_sent")
     response = render(request, "accounts/auditors/request.html", {"form": form}, status=status)
@@ -165,7 +161,7 @@ def auditor_request_approve_view(request: HttpRequest, registration_id: int) -> 
             )
         except errors.DomainError as exc:
             apply_domain_error(form, exc)
-            return _detail(request, registration, approve_form=form, status=_status(exc))
+            return _detail(request, registration, approve_form=form, status=error_status(exc))
         messages.success(
             request,
             _("The request of %(name)s was approved; %(email)s has been told.")
@@ -189,7 +185,7 @@ def auditor_request_reject_view(request: HttpRequest, registration_id: int) -> H
             )
         except errors.DomainError as exc:
             apply_domain_error(form, exc)
-            return _detail(request, registration, reject_form=form, status=_status(exc))
+            return _detail(request, registration, reject_form=form, status=error_status(exc))
         messages.success(
             request,
             _("The request of %(name)s was rejected; %(email)s has been told why.")

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openlpse.accounts import selectors
-from openlpse.accounts.forms import EnrolmentForm, PasswordConfirmForm, apply_domain_error
+from openlpse.accounts.forms import EnrolmentForm, PasswordConfirmForm
 from openlpse.accounts.services import mfa, sessions
 from openlpse.core import errors
+from openlpse.core.forms import apply_domain_error
 
 NEW_CODES_KEY = "accounts_new_recovery_codes"
 

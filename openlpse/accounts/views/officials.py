@@ -23,14 +23,10 @@ from openlpse.accounts.forms_officials import (
 )
 from openlpse.accounts.services.officials import official_end_term, official_register
 from openlpse.core import errors
+from openlpse.core.forms import apply_domain_error, error_status
 from openlpse.core.storage import file_response
-from openlpse.organizations.forms import apply_domain_error
 
 PAGE_SIZE = 50
-
-
-def _status(exc: errors.DomainError) -> int:
-    return exc.http_status if 400 <= exc.http_status < 500 else 400
 
 
 def _list_url(agency_id: int) -> str:
@@ -69,7 +65,9 @@ def officials_list(request: HttpRequest) -> HttpResponse:
             "a": a,
             "nip": getattr(getattr(a.user, "official_profile", None), "nip", ""),
             "status": selectors_officials.appointment_status(a, today),
-            "can_end": can_register and a.revoked_at is None and a.user_id != user.pk,
+            "can_end": permissions_registrations.can_end_official_term(
+                user, a, agency_admin=can_register
+            ),
         }
         for a in page.object_list
     ]
@@ -126,7 +124,7 @@ def official_register_view(request: HttpRequest) -> HttpResponse:
                 )
             except errors.DomainError as exc:
                 apply_domain_error(form, exc)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 assignment = registered.assignment
                 if registered.new_account:
@@ -164,11 +162,7 @@ def official_end_term_view(request: HttpRequest, assignment_id: int) -> HttpResp
         raise Http404(str(exc)) from exc
     agency = assignment.agency
     assert agency is not None
-    if (
-        assignment.revoked_at is not None
-        or assignment.user_id == user.pk
-        or not permissions_registrations.can_register_officials(user, agency)
-    ):
+    if not permissions_registrations.can_end_official_term(user, assignment):
         raise Http404()
     request.lpse = agency.lpse  # type: ignore[attr-defined]
     form = OfficialEndTermForm(request.POST if request.method == "POST" else None)
@@ -182,7 +176,7 @@ def official_end_term_view(request: HttpRequest, assignment_id: int) -> HttpResp
                 )
             except errors.DomainError as exc:
                 apply_domain_error(form, exc)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 messages.success(
                     request,

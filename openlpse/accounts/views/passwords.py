@@ -23,10 +23,10 @@ from openlpse.accounts.forms import (
     PasswordChangeForm,
     PasswordResetRequestForm,
     SetPasswordForm,
-    apply_domain_error,
 )
 from openlpse.accounts.services import passwords, users
 from openlpse.core import errors
+from openlpse.core.forms import apply_domain_error
 
 
 @login_required

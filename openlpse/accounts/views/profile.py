@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from openlpse.accounts import selectors
-from openlpse.accounts.forms import ProfileForm, apply_domain_error
+from openlpse.accounts.forms import ProfileForm
 from openlpse.accounts.services import users
 from openlpse.accounts.views._common import set_language_cookie
 from openlpse.accounts.views.access_log import rows_for, zone_for
 from openlpse.core import errors
+from openlpse.core.forms import apply_domain_error
 
 
 @login_required

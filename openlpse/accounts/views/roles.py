@@ -20,14 +20,10 @@ from openlpse.accounts.services.roles import role_grant as grant_service
 from openlpse.accounts.services.roles import role_revoke as revoke_service
 from openlpse.accounts.services.roles import scope_label
 from openlpse.core import errors
+from openlpse.core.forms import apply_domain_error, error_status
 from openlpse.organizations import selectors as org_selectors
-from openlpse.organizations.forms import apply_domain_error
 
 PAGE_SIZE = 50
-
-
-def _status(exc: errors.DomainError) -> int:
-    return exc.http_status if 400 <= exc.http_status < 500 else 400
 
 
 @login_required
@@ -68,19 +64,13 @@ def roles_list(request: HttpRequest) -> HttpResponse:
         }
         for a in page.object_list
     ]
-    grant_lpses = [
-        candidate
-        for candidate in org_selectors.lpse_list_visible(user=user)
-        if (lpse is None or candidate.pk == lpse.pk)
-        and selectors_roles.grantable_roles(user, lpse=candidate)
-    ]
     context = {
         "lpse": lpse,
         "form": form,
         "rows": rows,
         "page": page,
         "query": params.urlencode(),
-        "grant_lpses": grant_lpses,
+        "grant_lpses": selectors_roles.lpses_where_user_grants(user, lpse=lpse),
         "selected_agency": filters["agency"],
     }
     return render(request, "accounts/roles/list.html", context)
@@ -98,12 +88,6 @@ def role_grant(request: HttpRequest, lpse_slug: str) -> HttpResponse:
     roles = selectors_roles.grantable_roles(user, lpse=lpse)
     if not roles:
         raise Http404()
-    if permissions.can_manage_lpse(user, lpse):
-        agencies: Any = lpse.agencies.filter(is_active=True).order_by("name")
-    else:
-        agencies = lpse.agencies.filter(
-            pk__in=[a.pk for a in selectors_roles.agencies_for_official_grants(user, lpse=lpse)]
-        )
     initial = {}
     if request.GET.get("agency", "").isdigit():
         initial["agency"] = int(request.GET["agency"])
@@ -112,7 +96,7 @@ def role_grant(request: HttpRequest, lpse_slug: str) -> HttpResponse:
         initial=initial,
         lpse=lpse,
         roles=roles,
-        agencies=agencies,
+        agencies=selectors_roles.agencies_for_grant_form(user, lpse=lpse),
     )
     status = 200
     if request.method == "POST":
@@ -130,7 +114,7 @@ def role_grant(request: HttpRequest, lpse_slug: str) -> HttpResponse:
                 )
             except errors.DomainError as exc:
                 apply_domain_error(form, exc)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 messages.success(
                     request,
@@ -163,7 +147,7 @@ def role_revoke(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 )
             except errors.DomainError as exc:
                 apply_domain_error(form, exc)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 messages.success(
                     request,

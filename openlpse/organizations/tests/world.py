@@ -11,7 +11,7 @@ from django.db import connection
 from openlpse.accounts.enums import LetterKind, Role, ScopeKind
 from openlpse.accounts.models import RoleAssignment, User
 from openlpse.accounts.tests.factories import RoleAssignmentFactory, UserFactory
-from openlpse.core.models import AuditEvent
+from openlpse.core.models import AuditEvent, StoredFile
 from openlpse.organizations.enums import LpseUnitKind, TimeZone
 from openlpse.organizations.models import Agency, Holiday, Lpse, LpseUnit, StaffAssignment, WorkUnit
 from openlpse.organizations.tests.factories import AgencyFactory, LpseFactory, WorkUnitFactory
@@ -136,9 +136,16 @@ def build_world() -> World:
 
 
 def snapshot() -> dict[str, int]:
-    """Row counts of everything the organisation and role services write, plus audit events."""
+    """Row counts of everything the organisation and role services write, the statuses they
+    change (deactivated, logo, ended, revoked), stored files and audit events."""
     return {
         "lpse": Lpse.objects.count(),
+        "inactive_lpse": Lpse.objects.filter(is_active=False).count(),
+        "logos": Lpse.objects.filter(logo__isnull=False).count(),
+        "inactive_agency": Agency.objects.filter(is_active=False).count(),
+        "inactive_work_unit": WorkUnit.objects.filter(is_active=False).count(),
+        "ended_staff": StaffAssignment.objects.filter(ended_at__isnull=False).count(),
+        "files": StoredFile.objects.count(),
         "holiday": Holiday.objects.count(),
         "agency": Agency.objects.count(),
         "work_unit": WorkUnit.objects.count(),

@@ -320,8 +320,14 @@ def identity_change(request: HttpRequest, payload: IdentityChangeIn) -> Status[A
     if slug is not None:
         lpse = Lpse.objects.filter(slug=slug, is_active=True).first()
         if lpse is None:
-            message = errors.NotFound.default_message
-            raise errors.ValidationError(message, fields={"lpse": [message]})
+            raise errors.field_error(
+                "lpse",
+                _(
+                    "No active LPSE has the slug “%(slug)s”. Check it, or leave the field out "
+                    "to ask the LPSE that verified your company."
+                )
+                % {"slug": slug},
+            )
     request_ = identity_services.identity_change_request(
         actor=_user(request), vendor=vendor, proposed=values, lpse=lpse
     )

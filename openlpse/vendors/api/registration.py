@@ -73,8 +73,9 @@ def signup(request: HttpRequest, payload: SignupIn) -> Status[Any]:
     refused with `email_in_use`."""
     lpse = find_lpse(payload.lpse)
     if lpse is None:
-        raise errors.ValidationError(
-            fields={"lpse": [_("No active LPSE has this slug. See GET /api/v1/lpses.")]}
+        raise errors.field_error(
+            "lpse",
+            _("No active LPSE has this slug. Choose one from the list at GET /api/v1/lpses."),
         )
     signup_services.signup_request(email=payload.email, lpse=lpse, language=payload.language)
     return Status(
@@ -216,8 +217,9 @@ def _save(request: HttpRequest, vendor: Vendor, payload: VendorPatchIn) -> Vendo
     if "registration_lpse" in values:
         lpse = find_lpse(values["registration_lpse"])
         if lpse is None:
-            raise errors.ValidationError(
-                fields={"registration_lpse": [_("No active LPSE has this slug.")]}
+            raise errors.field_error(
+                "registration_lpse",
+                _("No active LPSE has this slug. Choose one from the list at GET /api/v1/lpses."),
             )
         values["registration_lpse"] = lpse
     if vendor.status == VendorStatus.VERIFIED:

@@ -19,6 +19,7 @@ from openlpse.core.api_errors import error_responses
 from openlpse.core.pagination import CursorPage, PageParams, paginate
 from openlpse.vendors import selectors_verification as queue
 from openlpse.vendors.models import VerificationRequest
+from openlpse.vendors.selectors_registration import IDENTITY_FIELDS
 from openlpse.vendors.services import verification as services
 
 router = Router(auth=token_auth, tags=["Vendor verification"])
@@ -116,24 +117,6 @@ class ReviewIn(InputSchema):
 class RejectIn(InputSchema):
     reviews: list[ReviewIn] = Field(min_length=1)
     note: str = Field("", max_length=2000)
-
-
-IDENTITY_FIELDS = (
-    "name",
-    "business_form",
-    "npwp",
-    "nib",
-    "address",
-    "province",
-    "city",
-    "postal_code",
-    "phone",
-    "email",
-    "website",
-    "admin_name",
-    "admin_nik",
-    "admin_position",
-)
 
 
 def _summary(vreq: VerificationRequest) -> dict[str, Any]:

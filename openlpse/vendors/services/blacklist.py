@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Min
 from django.urls import reverse
@@ -32,6 +33,7 @@ from openlpse.accounts.services.users import (
     users_reactivate_by_ref,
 )
 from openlpse.core import audit, clock, errors
+from openlpse.core.models import StoredFile
 from openlpse.core.notifications import Message, notify
 from openlpse.core.storage import file_store
 from openlpse.ops.services import due_check_schedule
@@ -74,10 +76,12 @@ def _start_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(REFERENCE_ZONE))
 
 
-def linked_to_vendor(user: Any, vendor: Vendor | None) -> bool:
-    """The user is linked to the company (permissions.vendor_link): they may not decide
-    about it."""
-    return permissions.vendor_link(user, vendor) is not None
+def vendor_link_label(actor: User, vendor: Vendor | None) -> str | None:
+    """Why `actor` is linked to the company (permissions.vendor_link), in words for the
+    refusal, or None. A linked person never decides about the company (conflict of interest,
+    issue 3 "Bad input")."""
+    link = permissions.vendor_link(actor, vendor)
+    return None if link is None else str(permissions.VENDOR_LINK_LABELS[link])
 
 
 def _requester_assignment(actor: User, lpse: Lpse) -> RoleAssignment | None:
@@ -213,16 +217,7 @@ def blacklist_request_create(
                 % {"company": locked_vendor.name, "number": pending.pk},
                 code="blacklist_request_pending",
             )
-        files = [
-            file_store(
-                upload=upload,
-                kind="blacklist_evidence",
-                owner=actor,
-                purpose=f"blacklist request: {locked_vendor.name}"[:200],
-                lpse=lpse,
-            )
-            for upload in uploads
-        ]
+        files = _evidence_store(uploads, actor=actor, vendor=locked_vendor, lpse=lpse)
         request = BlacklistRequest.objects.create(
             vendor=locked_vendor,
             lpse=lpse,
@@ -277,18 +272,49 @@ def blacklist_request_create(
     return request
 
 
+def _evidence_store(
+    uploads: Sequence[Any], *, actor: User, vendor: Vendor, lpse: Lpse
+) -> list[StoredFile]:
+    """Store every evidence file, or none: when one is refused (type, size), the files of the
+    same request stored before it are removed from disk too (their rows roll back with the
+    transaction), so a refused request leaves nothing behind."""
+    stored: list[StoredFile] = []
+    try:
+        for upload in uploads:
+            stored.append(
+                file_store(
+                    upload=upload,
+                    kind="blacklist_evidence",
+                    owner=actor,
+                    purpose=f"blacklist request: {vendor.name}"[:200],
+                    lpse=lpse,
+                )
+            )
+    except errors.DomainError:
+        for done in stored:
+            default_storage.delete(done.storage_key)
+        raise
+    return stored
+
+
 def blacklist_request_withdraw(*, actor: User, request: BlacklistRequest) -> BlacklistRequest:
     """The requester takes back a request that is still waiting for a decision."""
     with transaction.atomic():
         locked = BlacklistRequest.objects.select_for_update().get(pk=request.pk)
         if locked.requested_by_id != actor.pk:
             raise errors.PermissionDenied(
-                _("Only the person who filed this request can withdraw it.")
+                _(
+                    "Only the person who filed this request can withdraw it. Ask them to "
+                    "withdraw it, or wait for the verifikator's decision."
+                )
             )
         if locked.status != BlacklistRequestStatus.PENDING:
             raise errors.Conflict(
-                _("This request was already %(status)s; it can no longer be withdrawn.")
-                % {"status": locked.get_status_display().lower()},
+                _(
+                    "This request is no longer waiting for a decision (%(status)s), so it can "
+                    "no longer be withdrawn. Reload the page to see it."
+                )
+                % {"status": locked.get_status_display()},
                 code="blacklist_request_closed",
             )
         locked.status = BlacklistRequestStatus.WITHDRAWN
@@ -325,12 +351,15 @@ def _require_decider(actor: User, lpse: Lpse, vendor: Vendor | None) -> None:
             )
             % {"lpse": lpse.name}
         )
-    if linked_to_vendor(actor, vendor):
+    link = vendor_link_label(actor, vendor)
+    if link is not None:
+        assert vendor is not None
         raise errors.SeparationOfDuties(
             _(
-                "You are linked to this company, so you may not decide about its "
-                "blacklisting. Ask another verifikator."
+                "You may not decide about the blacklisting of %(company)s because you are "
+                "linked to it (%(link)s). Ask another verifikator of the unit."
             )
+            % {"company": vendor.name, "link": link}
         )
 
 
@@ -521,19 +550,17 @@ def _notify_decision(request: BlacklistRequest, entry: BlacklistEntry | None) ->
 
 
 def vendor_accounts_release(
-    *, vendor: Vendor | None, ref: str, actor: User | None, reason: str
+    *,
+    vendor: Vendor | None,
+    ref: str,
+    actor: User | None,
+    reason: str,
+    on: dt.date | None = None,
 ) -> list[User]:
-    """The accounts stopped by decision `ref` work again, unless another blacklist entry of
-    the vendor is still in force: then they stay stopped, handed over to that entry (until
-    its last day). Returns the accounts reactivated."""
-    other = None
-    if vendor is not None:
-        other = (
-            selectors.blacklist_entries_in_force()
-            .filter(vendor_id=vendor.pk)
-            .order_by("-ends_on", "-pk")
-            .first()
-        )
+    """The accounts stopped by decision `ref` work again, unless a blacklisting of the company
+    is still in force (selectors.blacklist_entry_for: its record, NPWP or NIB): then they stay
+    stopped, handed over to that entry until its last day. Returns the accounts reactivated."""
+    other = selectors.blacklist_entry_for(vendor=vendor, on=on) if vendor is not None else None
     if other is not None and entry_ref(other) != ref:
         users_deactivation_hand_over(
             from_ref=ref,
@@ -643,6 +670,7 @@ def blacklist_periods_run(*, on: dt.date | None = None) -> dt.date | None:
                 ref=entry_ref(entry),
                 actor=None,
                 reason=f"blacklist period ended on {entry.ends_on.isoformat()}",
+                on=day,
             )
             company, end = entry.company_name, entry.ends_on
             _notify(

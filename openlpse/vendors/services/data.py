@@ -28,7 +28,7 @@ from openlpse.accounts.models.user import User
 from openlpse.accounts.permissions import today
 from openlpse.core import audit, clock, errors
 from openlpse.core.storage import file_store
-from openlpse.vendors import permissions, validators
+from openlpse.vendors import permissions, selectors_data, validators
 from openlpse.vendors.data_tabs import tab_for_model
 from openlpse.vendors.enums import BusinessScale, TaxReportKind, VendorStatus
 from openlpse.vendors.models import (
@@ -86,7 +86,10 @@ def _refuse_unknown_fields(values: Mapping[str, Any], allowed: tuple[str, ...]) 
     unknown = set(values) - set(allowed)
     if unknown:
         raise errors.ValidationError(
-            _("These fields cannot be changed here: %(fields)s.")
+            _(
+                "These fields cannot be changed here: %(fields)s. Leave them out and send only "
+                "the fields of this tab."
+            )
             % {"fields": ", ".join(sorted(unknown))}
         )
 
@@ -110,7 +113,10 @@ def _percent(value: Decimal) -> str:
 def _require_member(actor: Any, vendor: Vendor) -> None:
     if not permissions.is_vendor_member(actor, vendor):
         raise errors.PermissionDenied(
-            _("Only the administrator and staff of %(company)s may change its data.")
+            _(
+                "Only the administrator and staff of %(company)s may change its data. Sign in "
+                "with an account of the company, or ask its administrator to add you as staff."
+            )
             % {"company": vendor.name}
         )
     _require_verified(vendor)
@@ -119,7 +125,10 @@ def _require_member(actor: Any, vendor: Vendor) -> None:
 def _require_admin(actor: Any, vendor: Vendor) -> None:
     if not permissions.is_vendor_admin(actor, vendor):
         raise errors.PermissionDenied(
-            _("Only the administrator of %(company)s may change its identity data.")
+            _(
+                "Only the administrator of %(company)s may change its identity data. Ask the "
+                "administrator to make the change."
+            )
             % {"company": vendor.name}
         )
     _require_verified(vendor)
@@ -186,31 +195,18 @@ def _locate(*, vendor: Vendor, model: type[R], record_id: int) -> R:
     return record
 
 
-def _precheck_row(
-    *, actor: Any, vendor: Vendor, model: type[VendorRecord], record_id: int, operation: str
-) -> None:
-    if not model._default_manager.filter(pk=record_id, vendor_id=vendor.pk).exists():
-        _refuse_foreign_row(
-            actor=actor, vendor=vendor, model=model, record_id=record_id, operation=operation
-        )
-
-
 def vendor_record_access(
     *, actor: Any, vendor: Vendor, model: type[R], record_id: int, operation: str = "read"
 ) -> R:
     """The vendor's own row, for a page or an endpoint that is about to show or change it.
     Another vendor's row id is audited as an attempt on that vendor's data (`operation` says
     what was attempted) and answers NotFound, like a missing row."""
-    record = (
-        model._default_manager.filter(pk=record_id, vendor_id=vendor.pk)
-        .select_related("file")
-        .first()
-    )
-    if record is None:
+    try:
+        return selectors_data.access_record(vendor=vendor, model=model, record_id=record_id)
+    except errors.NotFound:
         _refuse_foreign_row(
             actor=actor, vendor=vendor, model=model, record_id=record_id, operation=operation
         )
-    return record
 
 
 # --- per-model rules ------------------------------------------------------------------------------
@@ -421,7 +417,9 @@ def vendor_record_update(
     """Change a row of the vendor's data (only the fields given), replace or remove its file."""
     tab = tab_for_model(model)
     _require_member(actor, vendor)
-    _precheck_row(actor=actor, vendor=vendor, model=model, record_id=record_id, operation="update")
+    vendor_record_access(
+        actor=actor, vendor=vendor, model=model, record_id=record_id, operation="update"
+    )
     _refuse_unknown_fields(values, tab.fields)
     clean = _strip(values)
     _normalise_numbers(model, clean)
@@ -463,7 +461,9 @@ def vendor_record_delete(
     """Remove a row of the vendor's data. Its supporting file stays in storage (history)."""
     tab = tab_for_model(model)
     _require_member(actor, vendor)
-    _precheck_row(actor=actor, vendor=vendor, model=model, record_id=record_id, operation="delete")
+    vendor_record_access(
+        actor=actor, vendor=vendor, model=model, record_id=record_id, operation="delete"
+    )
     with transaction.atomic():
         locked = _lock_vendor(vendor)
         record = _locate(vendor=locked, model=model, record_id=record_id)

@@ -26,7 +26,7 @@ from openlpse.core import audit, errors
 from openlpse.core.notifications import Message, notify
 from openlpse.vendors import permissions, selectors_blacklist
 from openlpse.vendors.models import Vendor
-from openlpse.vendors.services.blacklist import linked_to_vendor, vendor_accounts_release
+from openlpse.vendors.services.blacklist import vendor_accounts_release, vendor_link_label
 
 
 def violation_ref(vendor: Vendor) -> str:
@@ -41,26 +41,23 @@ def _require_verifikator(actor: User, vendor: Vendor) -> None:
                 "deactivate or reactivate a company's accounts."
             )
         )
-    if linked_to_vendor(actor, vendor):
+    link = vendor_link_label(actor, vendor)
+    if link is not None:
         raise errors.SeparationOfDuties(
             _(
-                "You are linked to this company, so you may not deactivate or reactivate "
-                "its accounts. Ask another verifikator."
+                "You may not deactivate or reactivate the accounts of %(company)s because you "
+                "are linked to it (%(link)s). Ask another verifikator."
             )
+            % {"company": vendor.name, "link": link}
         )
 
 
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise errors.ValidationError(
-            fields={
-                "reason": [
-                    _(
-                        "Give the reason; the company's people read it and it is kept in the audit log."
-                    )
-                ]
-            }
+        raise errors.field_error(
+            "reason",
+            _("Give the reason; the company's people read it and it is kept in the audit log."),
         )
     return reason
 

@@ -75,6 +75,15 @@ def _check_details(
         raise errors.ValidationError(first, fields=problems, code=code)
 
 
+def require_upload_allowed(*, actor: Any, vendor: Vendor) -> None:
+    """The rule of who may upload and when (the pages check it before reading the files):
+    the registrant or the vendor admin, while the registration is a draft or returned.
+    Anyone else gets NotFound (the attempt is audited)."""
+    if not permissions.can_edit_registration(actor, vendor):
+        raise refuse_access(actor=actor, vendor=vendor, attempted="document.upload")
+    require_editable(vendor)
+
+
 def document_upload(
     *,
     actor: Any,
@@ -91,23 +100,18 @@ def document_upload(
     Refuses (storing nothing) a kind that is not one of LT 25(1)a.2, a document past its
     validity, and what core.storage refuses (UnsupportedMediaType, PayloadTooLarge). The vendor
     row is locked so that two uploads of the same kind get consecutive versions."""
+    require_upload_allowed(actor=actor, vendor=vendor)
     if kind not in reads.DOCUMENT_ORDER:
-        raise errors.ValidationError(
-            _("Choose one of the registration documents listed on the page."),
-            fields={"kind": [_("Choose one of the registration documents listed on the page.")]},
+        raise errors.field_error(
+            "kind", _("Choose one of the registration documents listed on the page.")
         )
-    if not permissions.can_edit_registration(actor, vendor):
-        raise refuse_access(actor=actor, vendor=vendor, attempted="document.upload")
-    require_editable(vendor)
     number = " ".join((number or "").split())
     issuer = " ".join((issuer or "").split())
     _check_details(
         kind=kind, number=number, issuer=issuer, issued_on=issued_on, valid_until=valid_until
     )
     if upload is None:
-        raise errors.ValidationError(
-            _("Choose the file to upload."), fields={"file": [_("Choose the file to upload.")]}
-        )
+        raise errors.field_error("file", _("Choose the file to upload."))
     with transaction.atomic():
         locked = (
             Vendor.objects.select_for_update(of=("self",))

@@ -24,9 +24,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from openlpse.core import errors
 from openlpse.vendors.enums import BusinessForm, BusinessScale
 from openlpse.vendors.models import Vendor
-from openlpse.vendors.selectors_registration import IDENTITY_FIELDS
+from openlpse.vendors.selectors_registration import IDENTITY_FIELDS, missing_identity_fields
 from openlpse.vendors.validators import format_npwp
 
 
@@ -58,7 +59,13 @@ def _choice_label(choices: Any, value: str) -> str:
 
 
 def registration_form_pdf(*, vendor: Vendor, language: str = "id") -> bytes:
-    """The form for `vendor` in `language` (Indonesian by default)."""
+    """The form for `vendor` in `language` (Indonesian by default). It is made from the
+    identity, so an incomplete identity is refused (code registration_incomplete)."""
+    if missing_identity_fields(vendor):
+        raise errors.ValidationError(
+            _("Complete the company's identity first: the form is made from it."),
+            code="registration_incomplete",
+        )
     with translation.override(language or "id"):
         return _render(vendor)
 

@@ -37,7 +37,10 @@ NAME_MAX_LENGTH = 200
 def _require_admin(actor: Any, vendor: Vendor) -> None:
     if not permissions.is_vendor_admin(actor, vendor):
         raise errors.PermissionDenied(
-            _("Only the administrator of %(company)s may change its identity data.")
+            _(
+                "Only the administrator of %(company)s may change its identity data. Ask the "
+                "administrator to make the change."
+            )
             % {"company": vendor.name}
         )
     if vendor.status != VendorStatus.VERIFIED:
@@ -153,9 +156,10 @@ def identity_change_request(
     """Ask the LPSE that verified the vendor (or `lpse`) to verify new identity data.
 
     `proposed` holds some of name, npwp, nib, email; only the values that differ from the
-    verified ones are kept. `data` also records the vendor's current documents ({kind: id}). Refused: unknown fields, invalid numbers, nothing changed, a
-    number another company uses (DuplicateVendor), a blacklisted number (Blacklisted), or a
-    request still pending (Conflict)."""
+    verified ones are kept. `data` also records the vendor's current documents ({kind: id}).
+    Refused: unknown fields, invalid numbers, nothing changed, a number another company uses
+    (DuplicateVendor), a blacklisted number (Blacklisted), or a request still pending
+    (Conflict)."""
     _require_admin(actor, vendor)
     cleaned = _clean_proposed(proposed)
     changed = {k: v for k, v in cleaned.items() if v != getattr(vendor, k)}
@@ -264,7 +268,10 @@ def identity_change_withdraw(*, actor: User, vendor: Vendor) -> VerificationRequ
         )
         if request is None:
             raise errors.Conflict(
-                _("No change of identity data is waiting for verification."),
+                _(
+                    "No change of identity data is waiting for verification, so there is "
+                    "nothing to withdraw. Reload the identity tab to see its current state."
+                ),
                 code="nothing_pending",
             )
         request.status = VerificationStatus.WITHDRAWN

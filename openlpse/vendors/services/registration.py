@@ -308,8 +308,8 @@ def registration_save(
     every field ("Continue"). Refuses a duplicate or blacklisted NPWP/NIB and a stale form.
 
     Editable while the registration is a draft or was returned for correction."""
-    _refuse_unknown(values, (*reads.IDENTITY_FIELDS, "registration_lpse"))
     _require_editor(actor, vendor, "registration.save")
+    _refuse_unknown(values, (*reads.IDENTITY_FIELDS, "registration_lpse"))
     require_editable(vendor)
     cleaned = _clean_identity(values)
     npwp = cleaned.get("npwp", "")
@@ -350,6 +350,17 @@ def vendor_update_contact(
     """Address, phone and website: changed by the vendor's administrator (a role it holds from
     the verification on) without a new verification: they are not verified identity data.
     Before verification the registrant changes them with `registration_save`."""
+    if not permissions.is_vendor_admin(actor, vendor):
+        if permissions.is_vendor_member(actor, vendor):
+            # Its staff know the company: tell them who can, instead of "not found".
+            raise errors.PermissionDenied(
+                _(
+                    "Only the company's administrator can change its contact details. Ask your "
+                    "administrator to change them."
+                ),
+                code="not_vendor_admin",
+            )
+        raise refuse_access(actor=actor, vendor=vendor, attempted="contact.update")
     if set(values) - set(reads.CONTACT_FIELDS):
         raise errors.ValidationError(
             _(
@@ -359,8 +370,6 @@ def vendor_update_contact(
             ),
             code="not_contact_field",
         )
-    if not permissions.is_vendor_admin(actor, vendor):
-        raise refuse_access(actor=actor, vendor=vendor, attempted="contact.update")
     cleaned = _clean_identity(values)
     with transaction.atomic():
         locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
@@ -425,11 +434,12 @@ def _require_documents(vendor: Vendor) -> dict[str, Any]:
             message = _(
                 "%(message)s A document past its validity must be replaced by the one in force."
             ) % {"message": message}
-        raise errors.ValidationError(
-            message,
-            code="documents_missing",
-            fields={k: [str(DocumentType(k).label)] for k in missing + expired},
-        )
+        fields: dict[str, list[Any]] = {
+            kind: [_("Upload this document on the documents page.")] for kind in missing
+        }
+        for kind in expired:
+            fields[kind] = [_("This document has expired. Upload the one in force now.")]
+        raise errors.ValidationError(message, code="documents_missing", fields=fields)
     return {
         kind: {"id": doc.pk, "version": doc.version, "sha256": doc.file.sha256}
         for kind, doc in sorted(current.items())

@@ -17,7 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from openlpse.accounts.models import User
@@ -31,13 +32,6 @@ from openlpse.vendors.models import Vendor, VerificationAppointment, Verificatio
 
 MAX_CAPACITY = 50
 REASON_MAX_LENGTH = 300
-
-
-def _url(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
 
 
 def _as_time(value: Any) -> dt.time:
@@ -72,19 +66,20 @@ def _require_verifikator(actor: User, lpse: Lpse) -> None:
 
 def _check_calendar(*, lpse: Lpse, day: dt.date, start: dt.time, end: dt.time) -> None:
     zone = timezones.zone_abbreviation(timezones.zone_of(lpse))
+    date = date_format(day, "DATE_FORMAT")
     working_days = {int(d) for d in str(lpse.working_days).split(",") if d.strip().isdigit()}
     if day.weekday() not in working_days:
         raise errors.field_error(
             "day",
             _("%(date)s is not a working day of %(lpse)s. Choose a working day.")
-            % {"date": day.isoformat(), "lpse": lpse},
+            % {"date": date, "lpse": lpse},
         )
     holiday = Holiday.objects.filter(lpse=lpse, date=day).first()
     if holiday is not None:
         raise errors.field_error(
             "day",
             _("%(date)s is a holiday in the calendar of %(lpse)s (%(name)s). Choose another day.")
-            % {"date": day.isoformat(), "lpse": lpse, "name": holiday.name},
+            % {"date": date, "lpse": lpse, "name": holiday.name},
         )
     if end <= start:
         raise errors.field_error(
@@ -177,7 +172,10 @@ def slot_cancel(*, actor: User, slot: VerificationSlot, reason: str) -> Verifica
         locked.lpse = slot.lpse
         _require_verifikator(actor, locked.lpse)
         if locked.cancelled_at is not None:
-            raise errors.Conflict(_("This slot was already cancelled."), code="slot_cancelled")
+            raise errors.Conflict(
+                _("This slot was already cancelled. Reload the page to see the current slots."),
+                code="slot_cancelled",
+            )
         if not reason:
             raise errors.field_error(
                 "reason", _("Give the reason for cancelling; the vendors who booked will see it.")
@@ -213,7 +211,7 @@ def slot_cancel(*, actor: User, slot: VerificationSlot, reason: str) -> Verifica
                     "vendor.verification_slot_cancelled",
                     subject,
                     body,
-                    _url("vendors:verification_booking"),
+                    reverse("vendors:verification_booking"),
                 ),
                 lpse=locked.lpse,
             )
@@ -252,7 +250,7 @@ def _notify_verifikators(*, slot: VerificationSlot, vendor: Vendor, booked: bool
     notify(
         users=selectors.verifikators_of(slot.lpse),
         message=Message(
-            "vendor.verification_appointment", subject, body, _url("vendors:verification_slots")
+            "vendor.verification_appointment", subject, body, reverse("vendors:verification_slots")
         ),
         lpse=slot.lpse,
     )
@@ -266,7 +264,10 @@ def appointment_book(
         locked_vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
         if not permissions.can_edit_registration(actor, locked_vendor):
             raise errors.PermissionDenied(
-                _("Only the person who registers the company may book its appointment.")
+                _(
+                    "Only the person who registers the company, or its administrator, may book "
+                    "its appointment."
+                )
             )
         pending = queue.pending_registration(locked_vendor)
         if pending is None:
@@ -318,7 +319,8 @@ def appointment_book(
                 )
         except IntegrityError as exc:  # the same slot twice (a double click)
             raise errors.Conflict(
-                _("You already booked this slot."), code="appointment_exists"
+                _("You already booked this slot; your appointment is listed on the page."),
+                code="appointment_exists",
             ) from exc
         _notify_verifikators(slot=locked, vendor=locked_vendor, booked=True)
         audit.record(
@@ -341,15 +343,25 @@ def appointment_cancel(
         locked.slot = appointment.slot
         if not permissions.can_edit_registration(actor, vendor):
             raise errors.PermissionDenied(
-                _("Only the person who registers the company may cancel its appointment.")
+                _(
+                    "Only the person who registers the company, or its administrator, may cancel "
+                    "its appointment."
+                )
             )
         if locked.cancelled_at is not None:
             raise errors.Conflict(
-                _("This appointment was already cancelled."), code="appointment_cancelled"
+                _(
+                    "This appointment was already cancelled. Reload the page to see your "
+                    "appointments."
+                ),
+                code="appointment_cancelled",
             )
         if locked.slot.starts_at <= clock.now():
             raise errors.Conflict(
-                _("This appointment has already started or passed; it cannot be cancelled."),
+                _(
+                    "This appointment has already started or passed, so it can no longer be "
+                    "cancelled. Contact the LPSE if you need help."
+                ),
                 code="appointment_past",
             )
         locked.cancelled_at = clock.now()

@@ -34,7 +34,10 @@ STAFF_LETTER_NUMBER = "Penunjukan staf oleh admin penyedia"
 def _require_admin(actor: Any, vendor: Vendor) -> None:
     if not permissions.is_vendor_admin(actor, vendor):
         raise errors.PermissionDenied(
-            _("Only the administrator of %(company)s may add or remove its staff.")
+            _(
+                "Only the administrator of %(company)s may add or remove its staff. Ask the "
+                "administrator to do it."
+            )
             % {"company": vendor.name}
         )
     if vendor.status != VendorStatus.VERIFIED:
@@ -119,20 +122,22 @@ def staff_remove(*, actor: User, vendor: Vendor, assignment_id: int, reason: str
     """End a staff member's role for the vendor now, with a reason. Their account stays (it
     holds no vendor role any more) and they are told."""
     _require_admin(actor, vendor)
-    assignment = (
-        RoleAssignment.objects.filter(
-            pk=assignment_id,
-            role=Role.VENDOR_STAFF,
-            scope_kind=ScopeKind.VENDOR,
-            scope_ref=vendor.scope_ref,
-            revoked_at__isnull=True,
-        )
-        .select_related("user")
-        .first()
-    )
-    if assignment is None:
-        raise errors.NotFound()
     with transaction.atomic():
+        # Only this vendor's staff: its administrator and other vendors' people are "not found".
+        # role_revoke locks the row and refuses one already revoked meanwhile.
+        assignment = (
+            RoleAssignment.objects.filter(
+                pk=assignment_id,
+                role=Role.VENDOR_STAFF,
+                scope_kind=ScopeKind.VENDOR,
+                scope_ref=vendor.scope_ref,
+                revoked_at__isnull=True,
+            )
+            .select_related("user")
+            .first()
+        )
+        if assignment is None:
+            raise errors.NotFound()
         revoked = role_revoke(actor=actor, assignment=assignment, reason=reason)
         company = vendor.name
         notify(

@@ -27,7 +27,7 @@ from typing import Any, NoReturn
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -53,17 +53,6 @@ REASON_MAX_LENGTH = 2000
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def _url(name: str, *args: Any) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:  # a page of another part that is not installed
-        return ""
-
-
-def _vendor_url() -> str:
-    return _url("vendors:home")
 
 
 def _require_verifikator(actor: User, request: VerificationRequest) -> None:
@@ -163,7 +152,10 @@ def _clean_proposed(vendor: Vendor, proposed: Mapping[str, Any]) -> dict[str, st
         value = str(raw or "").strip()
         if field == "name":
             if not value:
-                raise errors.field_error("name", _("The proposed company name is empty."))
+                raise errors.field_error(
+                    "name",
+                    _("The proposed company name is empty. Reject the change with a reason."),
+                )
             cleaned["name"] = value[:200]
         elif field == "npwp":
             cleaned["npwp"] = validators.clean_npwp(value)
@@ -252,10 +244,43 @@ def _grant_vendor_admin(vendor: Vendor) -> bool:
 # --- approve -------------------------------------------------------------------------------------
 
 
+def _check_all_accepted(
+    reviews: Mapping[str, tuple[bool, str]], items: list[queue.ChecklistItem]
+) -> None:
+    """Approving means every item of the checklist was checked and accepted (LT 12(2))."""
+    _refuse_unknown_items(reviews, items)
+    problems: dict[str, list[str | Promise]] = {}
+    for item in items:
+        if item.key not in reviews:
+            problems[item.key] = [_("Check this item and mark it accepted before approving.")]
+        elif not reviews[item.key][0]:
+            problems[item.key] = [
+                _(
+                    "This item is marked rejected: return the request for correction instead "
+                    "of approving it."
+                )
+            ]
+    if problems:
+        raise errors.ValidationError(
+            _(
+                "Approve only when every item of the checklist is checked and accepted; "
+                "otherwise return the request for correction."
+            ),
+            fields=problems,
+        )
+
+
 def verification_approve(
-    *, actor: User, request: VerificationRequest, note: str = ""
+    *,
+    actor: User,
+    request: VerificationRequest,
+    note: str = "",
+    reviews: Mapping[str, tuple[bool, str]] | None = None,
 ) -> VerificationRequest:
-    """Approve a pending request (LT 12(2)-(3), LT 25(2)). See the module docstring."""
+    """Approve a pending request (LT 12(2)-(3), LT 25(2)). See the module docstring.
+
+    `reviews` (item -> (accepted, reason)), when given, is the verifikator's checklist: every
+    item must be there and accepted. Without it, approving accepts every item."""
     note = note.strip()[:REASON_MAX_LENGTH]
     _require_verifikator(actor, request)
     if request.status != VerificationStatus.PENDING:
@@ -263,12 +288,13 @@ def verification_approve(
     _refuse_if_linked(actor=actor, request=request, decision="approve")
     with transaction.atomic():
         vendor, locked = _lock(request)
-        _require_verifikator(actor, locked)
         if locked.status != VerificationStatus.PENDING:
             raise _already_decided(locked)
         now = clock.now()
         documents = queue.request_documents(locked)
         items = queue.checklist(locked, documents)
+        if reviews is not None:
+            _check_all_accepted(reviews, items)
         changes: dict[str, Any] = {"vendor": vendor.pk, "kind": locked.kind}
         if locked.kind == VerificationKind.REGISTRATION:
             _check_blacklist(vendor=vendor, npwp=vendor.npwp, nib=vendor.nib)
@@ -370,7 +396,7 @@ def _notify_approved(request: VerificationRequest, vendor: Vendor) -> None:
 
     notify(
         users=queue.vendor_people(vendor),
-        message=Message("vendor.verification_approved", subject, body, _vendor_url()),
+        message=Message("vendor.verification_approved", subject, body, reverse("vendors:home")),
         lpse=request.lpse,
     )
 
@@ -378,17 +404,22 @@ def _notify_approved(request: VerificationRequest, vendor: Vendor) -> None:
 # --- reject --------------------------------------------------------------------------------------
 
 
-def _clean_reviews(
+def _refuse_unknown_items(
     reviews: Mapping[str, tuple[bool, str]], items: list[queue.ChecklistItem]
-) -> dict[str, tuple[bool, str]]:
-    known = {item.key for item in items}
-    unknown = sorted(set(reviews) - known)
+) -> None:
+    unknown = sorted(set(reviews) - {item.key for item in items})
     if unknown:
         message = _(
             "These items are not on the checklist of this request: %(items)s. Review only the "
             "listed items."
         ) % {"items": ", ".join(unknown)}
         raise errors.ValidationError(message, fields={"reviews": [message]})
+
+
+def _clean_reviews(
+    reviews: Mapping[str, tuple[bool, str]], items: list[queue.ChecklistItem]
+) -> dict[str, tuple[bool, str]]:
+    _refuse_unknown_items(reviews, items)
     cleaned = {
         key: (bool(accepted), (reason or "").strip()[:REASON_MAX_LENGTH])
         for key, (accepted, reason) in reviews.items()
@@ -427,7 +458,6 @@ def verification_reject(
     _refuse_if_linked(actor=actor, request=request, decision="reject")
     with transaction.atomic():
         vendor, locked = _lock(request)
-        _require_verifikator(actor, locked)
         if locked.status != VerificationStatus.PENDING:
             raise _already_decided(locked)
         items = queue.checklist(locked)
@@ -502,6 +532,6 @@ def _notify_rejected(
 
     notify(
         users=queue.vendor_people(vendor),
-        message=Message("vendor.verification_rejected", subject, body, _vendor_url()),
+        message=Message("vendor.verification_rejected", subject, body, reverse("vendors:home")),
         lpse=request.lpse,
     )

@@ -14,7 +14,7 @@ from openlpse.accounts.models import ApiToken, User
 from openlpse.accounts.permissions import today
 from openlpse.accounts.services.tokens import token_create
 from openlpse.accounts.tests.factories import UserFactory
-from openlpse.core.models import AuditEvent, Notification
+from openlpse.core.models import AuditEvent, Notification, StoredFile
 from openlpse.ops.models import DueCheck
 from openlpse.organizations.tests.world import World, build_world
 from openlpse.vendors.models import BlacklistEntry, BlacklistRequest, Vendor
@@ -133,4 +133,5 @@ def snapshot() -> dict[str, object]:
         "audit": AuditEvent.objects.count(),
         "notifications": Notification.objects.count(),
         "checks": DueCheck.objects.count(),
+        "files": sorted(StoredFile.objects.values_list("pk", flat=True)),
     }

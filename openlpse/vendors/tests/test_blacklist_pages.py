@@ -234,9 +234,15 @@ def test_verifikator_decides_on_the_detail_page(client, scene):
     assert request.status == BlacklistRequestStatus.APPROVED
     refresh(scene.admin)
     assert not scene.admin.is_active
-    # A second post (double click) changes nothing and does not offer the form again.
+    # A second post (double click) changes nothing, says why and does not offer the form again.
     before = snapshot()
-    assert client.post(detail, {"decision": "approve", "note": ""}).status_code == 404
+    response = english(client).post(detail, {"decision": "approve", "note": ""})
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "This request was already decided (Approved: vendor blacklisted). Reload the page."
+    ]
+    assert not response.context["can_decide"]
+    assert 'name="decision"' not in response.content.decode()
     assert snapshot() == before
 
 
@@ -272,7 +278,18 @@ def test_verifikator_lists_and_lifts_an_entry(client, scene):
     assert entry.lift_reason == "Keputusan dibatalkan"
     refresh(*scene.people)
     assert all(p.is_active for p in scene.people)
-    assert client.get(lift).status_code == 404
+    # Afterwards the page says it has ended; a second post changes nothing and says why.
+    page = english(client).get(lift)
+    assert page.status_code == 200
+    assert not page.context["can_lift"]
+    assert 'name="reason"' not in page.content.decode()
+    before = snapshot()
+    response = client.post(lift, {"reason": "lagi"})
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "This blacklisting has already ended. Reload the page."
+    ]
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("key", ["ppk", "lpse_admin", "auditor", "vendor_admin"])

@@ -4,7 +4,7 @@ snapshot it keeps, the notifications, double clicks, resubmission and withdrawal
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from openlpse.accounts.tests.factories import UserFactory
 from openlpse.core import clock, errors
@@ -128,10 +128,11 @@ def test_an_incomplete_identity_cannot_be_submitted(lpse_lampung_timur):
 def test_missing_documents_are_named(lpse_lampung_timur):
     vendor = VendorFactory(registration_lpse=lpse_lampung_timur)
     VendorDocumentFactory(vendor=vendor, kind=DocumentType.KTP)
-    with pytest.raises(errors.ValidationError) as caught:
+    with translation.override("en"), pytest.raises(errors.ValidationError) as caught:
         services.registration_submit(actor=vendor.created_by, vendor=vendor)
     assert caught.value.code == "documents_missing"
     assert set(caught.value.fields) == {"akta_pendirian", "npwp", "izin_usaha", "formulir"}
+    assert caught.value.fields["npwp"] == ["Upload this document on the documents page."]
     assert VerificationRequest.objects.count() == 0
 
 
@@ -150,9 +151,12 @@ def test_a_licence_that_expired_since_its_upload_blocks_the_submission(ready):
     VendorDocument.objects.filter(vendor=ready, kind=DocumentType.IZIN_USAHA).update(
         valid_until=timezone.now().date() - dt.timedelta(days=3)
     )
-    with pytest.raises(errors.ValidationError) as caught:
+    with translation.override("en"), pytest.raises(errors.ValidationError) as caught:
         services.registration_submit(actor=ready.created_by, vendor=ready)
-    assert set(caught.value.fields) == {"izin_usaha"}
+    assert caught.value.fields == {
+        "izin_usaha": ["This document has expired. Upload the one in force now."]
+    }
+    assert VerificationRequest.objects.count() == 0
 
 
 def test_a_blacklisted_company_cannot_submit_and_the_attempt_is_audited(ready):

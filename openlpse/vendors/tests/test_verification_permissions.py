@@ -7,41 +7,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
-from openlpse.accounts.enums import LetterKind, Role, ScopeKind
 from openlpse.accounts.services import tokens
-from openlpse.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from openlpse.core import errors
-from openlpse.organizations.enums import LpseUnitKind
-from openlpse.organizations.tests.factories import AgencyFactory, LpseUnitFactory
 from openlpse.vendors.services.slots import slot_create
 from openlpse.vendors.services.verification import verification_approve, verification_reject
-from openlpse.vendors.tests.factories import (
-    grant_vendor_role,
-    make_submitted_registration,
-    make_verifikator,
-)
-from openlpse.vendors.tests.verification_support import snapshot
+from openlpse.vendors.tests.factories import make_submitted_registration
+from openlpse.vendors.tests.verification_support import ROLES, role_world, snapshot
 
 pytestmark = pytest.mark.django_db
-
-ROLES = [
-    "lpse_admin",
-    "lpse_staff_other_unit",
-    "verifikator",
-    "verifikator_other_lpse",
-    "agency_admin",
-    "pa",
-    "ppk",
-    "pokja_member",
-    "vendor_admin",
-    "vendor_staff",
-    "auditor",
-    "anonymous",
-]
 
 
 def _next_weekday(days_ahead: int = 7) -> dt.date:
@@ -53,39 +29,7 @@ def _next_weekday(days_ahead: int = 7) -> dt.date:
 
 @pytest.fixture
 def world(lpse_lampung_timur, lpse_karangasem):
-    lpse = lpse_lampung_timur
-    vreq = make_submitted_registration(lpse=lpse, name="PT Diperiksa")
-    agency = AgencyFactory(lpse=lpse)
-    users: dict[str, object] = {"anonymous": AnonymousUser()}
-
-    def person(key, role, **scope):
-        user = UserFactory(username=key)
-        RoleAssignmentFactory(user=user, role=role, **scope)
-        users[key] = user
-
-    person("lpse_admin", Role.LPSE_ADMIN, lpse=lpse)
-    person(
-        "lpse_staff_other_unit",
-        Role.LPSE_STAFF,
-        lpse=lpse,
-        lpse_unit=LpseUnitFactory(lpse=lpse, kind=LpseUnitKind.LAYANAN_DUKUNGAN),
-    )
-    users["verifikator"] = make_verifikator(lpse, username="verifikator")
-    users["verifikator_other_lpse"] = make_verifikator(lpse_karangasem, username="verif.ka")
-    for role in (Role.AGENCY_ADMIN, Role.PA, Role.PPK, Role.POKJA_MEMBER):
-        person(str(role), role, scope_kind=ScopeKind.AGENCY, lpse=lpse, agency=agency)
-    person(
-        "auditor",
-        Role.AUDITOR,
-        lpse=lpse,
-        letter_kind=LetterKind.SURAT_TUGAS,
-        ends_on=timezone.now().date() + dt.timedelta(days=90),
-    )
-    users["vendor_admin"] = UserFactory(username="vendor_admin")
-    grant_vendor_role(users["vendor_admin"], vreq.vendor)
-    users["vendor_staff"] = UserFactory(username="vendor_staff")
-    grant_vendor_role(users["vendor_staff"], vreq.vendor, role=Role.VENDOR_STAFF)
-    return {"lpse": lpse, "vreq": vreq, "users": users}
+    return role_world(lpse_lampung_timur, lpse_karangasem)
 
 
 def _client_for(client, sign_in, user):

@@ -20,11 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openlpse.accounts.models.user import User
 from openlpse.core import errors
+from openlpse.core.forms import form_refused
 from openlpse.core.storage import file_response
-from openlpse.organizations.forms import apply_domain_error
 from openlpse.organizations.models import Lpse
 from openlpse.vendors import permissions, selectors, selectors_blacklist, validators
-from openlpse.vendors.enums import BlacklistRequestStatus, VendorStatus
 from openlpse.vendors.forms_blacklist import (
     BlacklistDecisionForm,
     BlacklistEntryFilterForm,
@@ -34,14 +33,13 @@ from openlpse.vendors.forms_blacklist import (
     ReasonForm,
     VendorAccountForm,
 )
-from openlpse.vendors.models import BlacklistEntry, Vendor
+from openlpse.vendors.models import BlacklistEntry
 from openlpse.vendors.services import blacklist as blacklist_services
 from openlpse.vendors.services import deactivation
 
 PUBLIC_PAGE_SIZE = 25
 PRINT_MAX_ROWS = 1000
 PAGE_SIZE = 50
-SEARCH_RESULTS = 10
 
 View = Callable[..., HttpResponseBase]
 
@@ -68,11 +66,6 @@ def _actor(request: HttpRequest) -> User:
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _refused(form: Any, exc: errors.DomainError) -> int:
-    apply_domain_error(form, exc)
-    return exc.http_status if 400 <= exc.http_status < 500 else 400
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
@@ -163,23 +156,15 @@ def blacklist_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "vendors/blacklist/requests.html", context)
 
 
-def _vendor_search(text: str) -> list[dict[str, Any]]:
-    """Registered companies whose name contains `text`, to pick from on the request form."""
-    text = text.strip()
-    if len(text) < 3:
-        return []
-    found = (
-        Vendor.objects.exclude(status=VendorStatus.DRAFT)
-        .filter(name__icontains=text)
-        .order_by("name", "pk")[:SEARCH_RESULTS]
-    )
+def _vendor_choices(text: str) -> list[dict[str, Any]]:
+    """The companies found by name, each with what to put in the form's company field."""
     return [
         {
             "vendor": v,
             "npwp": validators.mask_npwp(v.npwp),
             "pick": v.nib or validators.format_npwp(v.npwp) or v.name,
         }
-        for v in found
+        for v in selectors_blacklist.registered_vendor_search(text)
     ]
 
 
@@ -216,7 +201,7 @@ def blacklist_request_new(request: HttpRequest) -> HttpResponse:
                     evidence=data["evidence"],
                 )
             except errors.DomainError as exc:
-                status = _refused(form, exc)
+                status = form_refused(form, exc)
             else:
                 messages.success(
                     request,
@@ -227,7 +212,7 @@ def blacklist_request_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "search": search,
-        "matches": _vendor_search(search),
+        "matches": _vendor_choices(search),
         "max_days": blacklist_services.MAX_PERIOD_DAYS,
     }
     return render(request, "vendors/blacklist/request_form.html", context, status=status)
@@ -239,16 +224,14 @@ def blacklist_request_detail(request: HttpRequest, request_id: int) -> HttpRespo
     user = _actor(request)
     item = selectors_blacklist.access_blacklist_request(user=user, request_id=request_id)
     request.lpse = item.lpse  # type: ignore[attr-defined]
-    pending = item.status == BlacklistRequestStatus.PENDING
-    can_decide = (
-        pending
-        and permissions.can_decide_blacklist(user, item.lpse)
-        and item.requested_by_id != user.pk
-    )
-    form = BlacklistDecisionForm(_posted(request) if can_decide else None)
+    entry = BlacklistEntry.objects.filter(request_id=item.pk).first()
+    actions = selectors_blacklist.blacklist_request_actions(user=user, request=item, entry=entry)
+    form = BlacklistDecisionForm(_posted(request))
     status = 200
     if request.method == "POST":
-        if not can_decide:
+        # A verifikator of the LPSE always reaches the service, so that a second click on a
+        # request already decided, or their own request, gets its sentence, not a 404.
+        if not permissions.can_decide_blacklist(user, item.lpse):
             raise Http404()
         status = 400
         if form.is_valid():
@@ -258,7 +241,7 @@ def blacklist_request_detail(request: HttpRequest, request_id: int) -> HttpRespo
                     actor=user, request=item, approve=approve, note=form.cleaned_data["note"]
                 )
             except errors.DomainError as exc:
-                status = _refused(form, exc)
+                status = form_refused(form, exc)
             else:
                 messages.success(
                     request,
@@ -267,18 +250,15 @@ def blacklist_request_detail(request: HttpRequest, request_id: int) -> HttpRespo
                     else _("The request was rejected; the requester was told why."),
                 )
                 return redirect("vendors:blacklist_request_detail", request_id=item.pk)
-    entry = BlacklistEntry.objects.filter(request_id=item.pk).first()
     context = {
         "item": item,
         "entry": entry,
         "npwp": validators.format_npwp(item.vendor.npwp),
         "evidence": list(item.evidence.order_by("pk")),
         "form": form,
-        "can_decide": can_decide,
-        "can_withdraw": pending and item.requested_by_id == user.pk,
-        "can_lift": entry is not None
-        and entry.ended_at is None
-        and permissions.can_decide_blacklist(user, item.lpse),
+        "can_decide": actions.decide,
+        "can_withdraw": actions.withdraw,
+        "can_lift": actions.lift,
     }
     return render(request, "vendors/blacklist/request_detail.html", context, status=status)
 
@@ -318,7 +298,9 @@ def blacklist_entries(request: HttpRequest) -> HttpResponse:
     if not selectors.verifikator_lpse_ids(user):
         raise Http404()
     form = BlacklistEntryFilterForm(request.GET or None)
-    status = (form.cleaned_data["status"] if form.is_valid() else "") or "in_force"
+    status = (
+        form.cleaned_data["status"] if form.is_valid() else ""
+    ) or selectors_blacklist.STATUS_IN_FORCE
     entries = selectors_blacklist.blacklist_entry_list_manageable(user=user, status=status)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
@@ -344,8 +326,6 @@ def blacklist_entry_lift(request: HttpRequest, entry_id: int) -> HttpResponse:
     user = _actor(request)
     entry = selectors_blacklist.access_blacklist_entry(user=user, entry_id=entry_id)
     request.lpse = entry.lpse  # type: ignore[attr-defined]
-    if entry.ended_at is not None:
-        raise Http404()
     form = ReasonForm(_posted(request))
     status = 200
     if request.method == "POST":
@@ -356,7 +336,7 @@ def blacklist_entry_lift(request: HttpRequest, entry_id: int) -> HttpResponse:
                     actor=user, entry=entry, reason=form.cleaned_data["reason"]
                 )
             except errors.DomainError as exc:
-                status = _refused(form, exc)
+                status = form_refused(form, exc)
             else:
                 messages.success(
                     request,
@@ -368,6 +348,7 @@ def blacklist_entry_lift(request: HttpRequest, entry_id: int) -> HttpResponse:
         "entry": entry,
         "npwp": validators.format_npwp(entry.npwp),
         "form": form,
+        "can_lift": selectors_blacklist.entry_open(entry),
     }
     return render(request, "vendors/blacklist/entry_lift.html", context, status=status)
 
@@ -400,7 +381,7 @@ def vendor_account_deactivation(request: HttpRequest) -> HttpResponse:
                     )
                     done = _("The accounts of %(company)s were reactivated.")
             except errors.DomainError as exc:
-                status = _refused(form, exc)
+                status = form_refused(form, exc)
             else:
                 messages.success(request, done % {"company": vendor.name})
                 return redirect("vendors:vendor_account_deactivation")

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -28,9 +27,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openlpse.accounts.models.user import User
 from openlpse.accounts.permissions import today
 from openlpse.core import errors
+from openlpse.core.forms import form_refused
 from openlpse.core.storage import file_response
 from openlpse.core.templatetags.openlpse import rupiah
-from openlpse.organizations.forms import apply_domain_error
 from openlpse.vendors import permissions, selectors_data
 from openlpse.vendors.data_tabs import IDENTITY, RECORD_TABS, TABS, TABS_BY_SLUG, DataTab
 from openlpse.vendors.enums import VendorStatus, VerificationStatus
@@ -86,11 +85,6 @@ def actor_of(request: HttpRequest) -> User:
 
 def posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def refused(form: Any, exc: errors.DomainError) -> int:
-    apply_domain_error(form, exc)
-    return exc.http_status if 400 <= exc.http_status < 500 else 400
 
 
 def record_tab(slug: str) -> DataTab:
@@ -250,7 +244,7 @@ def data_add(request: HttpRequest, vendor: Vendor, tab: str) -> HttpResponse:
                     upload=form.cleaned_data.get("file"),
                 )
             except errors.DomainError as exc:
-                status = refused(form, exc)
+                status = form_refused(form, exc)
             else:
                 messages.success(request, _("The entry was added."))
                 return redirect("vendors:data_tab", tab=spec.slug)
@@ -292,7 +286,7 @@ def data_edit(request: HttpRequest, vendor: Vendor, tab: str, record_id: int) ->
                     remove_file=bool(form.cleaned_data.get("remove_file")),
                 )
             except errors.DomainError as exc:
-                status = refused(form, exc)
+                status = form_refused(form, exc)
             else:
                 messages.success(request, _("The entry was saved."))
                 return redirect("vendors:data_tab", tab=spec.slug)
@@ -336,7 +330,9 @@ def data_delete(request: HttpRequest, vendor: Vendor, tab: str, record_id: int) 
 def data_file(request: HttpRequest, vendor: Vendor, tab: str, record_id: int) -> HttpResponseBase:
     spec = record_tab(tab)
     assert spec.model is not None
-    record = selectors_data.access_record(vendor=vendor, model=spec.model, record_id=record_id)
+    record = services.vendor_record_access(
+        actor=actor_of(request), vendor=vendor, model=spec.model, record_id=record_id
+    )
     if record.file is None:
         raise Http404()
     return file_response(stored_file=record.file)
@@ -380,16 +376,29 @@ def _identity_page(request: HttpRequest, vendor: Vendor) -> HttpResponse:
     return render(request, "vendors/data/identity.html", context)
 
 
-def _require_admin_page(request: HttpRequest, vendor: Vendor) -> None:
-    if not permissions.is_vendor_admin(request.user, vendor):
-        raise PermissionDenied(_("Only the company's administrator may change its identity."))
+def admin_only(request: HttpRequest, vendor: Vendor, message: str, back: str) -> HttpResponse:
+    """A page of the administrator opened by a staff member: 403, with what to do instead."""
+    context = _base_context(request, vendor, "")
+    context.update({"message": message, "back": back})
+    return render(request, "vendors/data/refused.html", context, status=403)
+
+
+def _identity_admin_only(request: HttpRequest, vendor: Vendor) -> HttpResponse | None:
+    if permissions.is_vendor_admin(request.user, vendor):
+        return None
+    message = _(
+        "Only the administrator of %(company)s may change its identity data. Ask the "
+        "administrator to make the change."
+    ) % {"company": vendor.name}
+    return admin_only(request, vendor, message, reverse("vendors:data_tab", args=[IDENTITY]))
 
 
 @vendor_area
 @require_http_methods(["GET", "POST"])
 def identity_edit(request: HttpRequest, vendor: Vendor) -> HttpResponse:
     """The identity fields that need no verification: address, phone, website, scale."""
-    _require_admin_page(request, vendor)
+    if (refusal := _identity_admin_only(request, vendor)) is not None:
+        return refusal
     initial = {name: getattr(vendor, name) for name in services.PROFILE_FIELDS}
     form = ProfileForm(posted(request), initial=initial)
     status = 200
@@ -401,7 +410,7 @@ def identity_edit(request: HttpRequest, vendor: Vendor) -> HttpResponse:
                     actor=actor_of(request), vendor=vendor, values=form.cleaned_data
                 )
             except errors.DomainError as exc:
-                status = refused(form, exc)
+                status = form_refused(form, exc)
             else:
                 messages.success(request, _("The company identity was saved."))
                 return redirect("vendors:data_tab", tab=IDENTITY)
@@ -414,7 +423,8 @@ def identity_edit(request: HttpRequest, vendor: Vendor) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def identity_change(request: HttpRequest, vendor: Vendor) -> HttpResponse:
     """Ask the LPSE to verify a new company name, NPWP, NIB or e-mail."""
-    _require_admin_page(request, vendor)
+    if (refusal := _identity_admin_only(request, vendor)) is not None:
+        return refusal
     pending = selectors_data.pending_identity_change(vendor=vendor)
     initial = {
         "name": vendor.name,
@@ -428,11 +438,11 @@ def identity_change(request: HttpRequest, vendor: Vendor) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                identity_services.identity_change_request(
+                sent = identity_services.identity_change_request(
                     actor=actor_of(request), vendor=vendor, proposed=form.cleaned_data
                 )
             except errors.DomainError as exc:
-                status = refused(form, exc)
+                status = form_refused(form, exc)
             else:
                 messages.success(
                     request,
@@ -440,7 +450,7 @@ def identity_change(request: HttpRequest, vendor: Vendor) -> HttpResponse:
                         "The change was sent to %(lpse)s for verification. Until it is approved "
                         "the verified data stays in force and your account works as before."
                     )
-                    % {"lpse": vendor.verified_lpse.name if vendor.verified_lpse else ""},
+                    % {"lpse": sent.lpse.name},
                 )
                 return redirect("vendors:data_tab", tab=IDENTITY)
     context = _base_context(request, vendor, IDENTITY)
@@ -451,7 +461,8 @@ def identity_change(request: HttpRequest, vendor: Vendor) -> HttpResponse:
 @vendor_area
 @require_POST
 def identity_change_withdraw(request: HttpRequest, vendor: Vendor) -> HttpResponse:
-    _require_admin_page(request, vendor)
+    if (refusal := _identity_admin_only(request, vendor)) is not None:
+        return refusal
     try:
         identity_services.identity_change_withdraw(actor=actor_of(request), vendor=vendor)
     except errors.DomainError as exc:

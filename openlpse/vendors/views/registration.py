@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openlpse.core import errors
+from openlpse.core.forms import apply_domain_error, error_status
 from openlpse.core.storage import file_response
-from openlpse.organizations.forms import apply_domain_error
 from openlpse.vendors import permissions, selectors
 from openlpse.vendors import selectors_registration as reads
 from openlpse.vendors.enums import DocumentType, VendorStatus
@@ -69,10 +69,6 @@ def optional_url(name: str, *args: Any) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
-
-
-def _status(exc: errors.DomainError) -> int:
-    return exc.http_status if 400 <= exc.http_status < 500 else 400
 
 
 def _field_labels() -> dict[str, str]:
@@ -134,7 +130,7 @@ def registration_edit(request: HttpRequest, vendor: Vendor) -> HttpResponse:
     # A form opened as a draft and posted after the submission still goes to the service,
     # which refuses it with a clear message while the form keeps what was typed.
     if vendor.status == VendorStatus.VERIFIED or (
-        vendor.status == VendorStatus.SUBMITTED and "action" not in request.POST
+        vendor.status == VendorStatus.SUBMITTED and request.method == "GET"
     ):
         return _contact_edit(request, vendor)
     form = RegistrationForm(
@@ -157,7 +153,7 @@ def registration_edit(request: HttpRequest, vendor: Vendor) -> HttpResponse:
                 apply_domain_error(form, exc)
                 if exc.code == "stale_version":
                     _refresh_version(form, vendor.pk)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 if complete:
                     messages.success(
@@ -188,17 +184,6 @@ def _contact_edit(request: HttpRequest, vendor: Vendor) -> HttpResponse:
     form = ContactForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
-        if not may_edit:
-            messages.error(
-                request,
-                _(
-                    "The registration is waiting for verification and cannot be changed now. "
-                    "To correct something, withdraw it on the status page."
-                )
-                if vendor.status == VendorStatus.SUBMITTED
-                else _("Only the company's administrator can change its contact details."),
-            )
-            return redirect("vendors:registration_edit")
         status = 400
         if form.is_valid():
             try:
@@ -208,11 +193,15 @@ def _contact_edit(request: HttpRequest, vendor: Vendor) -> HttpResponse:
                     values=form.values(),
                     version=form.cleaned_data["version"] or None,
                 )
+            except errors.NotFound:
+                raise
             except errors.DomainError as exc:
                 apply_domain_error(form, exc)
+                if not may_edit:  # the page shows no form to this person: say it above
+                    messages.error(request, str(exc.message))
                 if exc.code == "stale_version":
                     _refresh_version(form, vendor.pk)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 messages.success(request, _("The contact details were saved."))
                 return redirect("vendors:registration_edit")
@@ -240,11 +229,13 @@ def documents(request: HttpRequest, vendor: Vendor) -> HttpResponse:
     status = 200
     bound: DocumentUploadForm | None = None
     if request.method == "POST":
-        if not editable:
-            messages.error(
-                request,
-                _("The documents cannot be changed while the registration is not a draft."),
-            )
+        try:
+            # Who may upload and when is the service's rule; checked before the files are read.
+            document_services.require_upload_allowed(actor=request.user, vendor=vendor)
+        except errors.NotFound:
+            raise
+        except errors.DomainError as exc:
+            messages.error(request, str(exc.message))
             return redirect("vendors:documents")
         auto_id = f"id_{posted_kind}_%s" if posted_kind in reads.DOCUMENT_ORDER else "id_%s"
         bound = DocumentUploadForm(request.POST, request.FILES, auto_id=auto_id)
@@ -264,7 +255,7 @@ def documents(request: HttpRequest, vendor: Vendor) -> HttpResponse:
                 )
             except errors.DomainError as exc:
                 apply_domain_error(bound, exc)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 messages.success(
                     request,
@@ -312,13 +303,11 @@ def document_download(request: HttpRequest, vendor: Vendor, document_id: int) ->
 @require_http_methods(["GET"])
 def form_pdf(request: HttpRequest, vendor: Vendor) -> HttpResponse:
     """The registration and participation form (LT 25(6)) from the data entered, to sign."""
-    if reads.missing_identity_fields(vendor):
-        messages.error(
-            request,
-            _("Complete the company's identity first: the form is made from it."),
-        )
+    try:
+        pdf = registration_form_pdf(vendor=vendor, language=(get_language() or "id")[:2])
+    except errors.ValidationError as exc:
+        messages.error(request, str(exc.message))
         return redirect("vendors:registration_edit")
-    pdf = registration_form_pdf(vendor=vendor, language=(get_language() or "id")[:2])
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="formulir-pendaftaran-{reference_code(vendor)}.pdf"'

@@ -16,15 +16,11 @@ from django.views.decorators.http import require_http_methods
 from openlpse.accounts.services import sessions
 from openlpse.accounts.views._common import set_language_cookie
 from openlpse.core import errors
+from openlpse.core.forms import apply_domain_error, error_status
 from openlpse.core.portal import current_lpse
-from openlpse.organizations.forms import apply_domain_error
 from openlpse.vendors import selectors
 from openlpse.vendors.forms_registration import SignupConfirmForm, SignupForm
 from openlpse.vendors.services import signup as services
-
-
-def _status(exc: errors.DomainError) -> int:
-    return exc.http_status if 400 <= exc.http_status < 500 else 400
 
 
 @csrf_protect
@@ -51,7 +47,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 )
             except errors.DomainError as exc:
                 apply_domain_error(form, exc)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 # The same page whether or not a mail went out (throttling stays silent).
                 return redirect("vendors:signup_sent")
@@ -105,7 +101,7 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
                         status=409,
                     )
                 _show_confirm_error(form, exc)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 user = vendor.created_by
                 sessions.sign_in(request, user)

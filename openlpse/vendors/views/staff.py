@@ -4,23 +4,29 @@ its administrator, adding and removing staff accounts."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from openlpse.core import errors
+from openlpse.core.forms import form_refused
 from openlpse.vendors import permissions, selectors_data
 from openlpse.vendors.forms_data import StaffAddForm, StaffRemoveForm
 from openlpse.vendors.models import Vendor
 from openlpse.vendors.services import staff as services
-from openlpse.vendors.views.data import actor_of, posted, refused, vendor_area
+from openlpse.vendors.views.data import actor_of, admin_only, posted, vendor_area
 
 
-def _require_admin_page(request: HttpRequest, vendor: Vendor) -> None:
-    if not permissions.is_vendor_admin(request.user, vendor):
-        raise PermissionDenied(_("Only the company's administrator manages its staff."))
+def _staff_admin_only(request: HttpRequest, vendor: Vendor) -> HttpResponse | None:
+    if permissions.is_vendor_admin(request.user, vendor):
+        return None
+    message = _(
+        "Only the administrator of %(company)s may add or remove its staff. Ask the "
+        "administrator to do it."
+    ) % {"company": vendor.name}
+    return admin_only(request, vendor, message, reverse("vendors:staff_list"))
 
 
 @vendor_area
@@ -37,7 +43,8 @@ def staff_list(request: HttpRequest, vendor: Vendor) -> HttpResponse:
 @vendor_area
 @require_http_methods(["GET", "POST"])
 def staff_add(request: HttpRequest, vendor: Vendor) -> HttpResponse:
-    _require_admin_page(request, vendor)
+    if (refusal := _staff_admin_only(request, vendor)) is not None:
+        return refusal
     form = StaffAddForm(posted(request))
     status = 200
     if request.method == "POST":
@@ -53,7 +60,7 @@ def staff_add(request: HttpRequest, vendor: Vendor) -> HttpResponse:
                     **form.cleaned_data,
                 )
             except errors.DomainError as exc:
-                status = refused(form, exc)
+                status = form_refused(form, exc)
             else:
                 messages.success(
                     request,
@@ -73,7 +80,8 @@ def staff_add(request: HttpRequest, vendor: Vendor) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_remove(request: HttpRequest, vendor: Vendor, assignment_id: int) -> HttpResponse:
     """GET asks for the reason; only POST removes."""
-    _require_admin_page(request, vendor)
+    if (refusal := _staff_admin_only(request, vendor)) is not None:
+        return refusal
     assignment = selectors_data.access_staff_assignment(vendor=vendor, assignment_id=assignment_id)
     form = StaffRemoveForm(posted(request))
     status = 200
@@ -88,7 +96,7 @@ def staff_remove(request: HttpRequest, vendor: Vendor, assignment_id: int) -> Ht
                     reason=form.cleaned_data["reason"],
                 )
             except errors.DomainError as exc:
-                status = refused(form, exc)
+                status = form_refused(form, exc)
             else:
                 messages.success(
                     request,

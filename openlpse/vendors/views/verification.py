@@ -24,46 +24,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openlpse.accounts.models import User
 from openlpse.accounts.permissions import today as permissions_today
 from openlpse.core import clock, errors
+from openlpse.core.forms import apply_domain_error, error_status
 from openlpse.core.storage import file_response
-from openlpse.organizations.forms import apply_domain_error
-from openlpse.vendors import permissions, selectors, validators
 from openlpse.vendors import selectors_verification as queue
-from openlpse.vendors.enums import (
-    VERIFIED_IDENTITY_FIELDS,
-    BusinessForm,
-    VerificationKind,
-    VerificationStatus,
-)
+from openlpse.vendors import validators
+from openlpse.vendors.enums import VERIFIED_IDENTITY_FIELDS, VerificationKind, VerificationStatus
 from openlpse.vendors.forms_verification import (
     APPROVE,
     BookingForm,
     DecisionForm,
     QueueFilterForm,
-    SlotCancelForm,
     SlotForm,
 )
 from openlpse.vendors.models import Vendor, VerificationRequest
+from openlpse.vendors.selectors_registration import IDENTITY_FIELDS
 from openlpse.vendors.services import slots as slot_services
 from openlpse.vendors.services import verification as services
 
 PAGE_SIZE = 50
 PREVIEW_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
-IDENTITY_FIELDS = (
-    "name",
-    "business_form",
-    "npwp",
-    "nib",
-    "address",
-    "province",
-    "city",
-    "postal_code",
-    "phone",
-    "email",
-    "website",
-    "admin_name",
-    "admin_nik",
-    "admin_position",
-)
 
 View = Callable[..., HttpResponseBase]
 
@@ -90,10 +69,6 @@ def _actor(request: HttpRequest) -> User:
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _status(exc: errors.DomainError) -> int:
-    return exc.http_status if 400 <= exc.http_status < 500 else 400
 
 
 def _require_verifikator_somewhere(request: HttpRequest) -> list[Any]:
@@ -187,13 +162,14 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 # --- one request ---------------------------------------------------------------------------------
 
 
-def _display(vendor: Vendor, field: str, value: Any) -> str:
+def _display(field: str, value: Any) -> str:
     if value in (None, ""):
         return ""
     if field == "npwp":
         return validators.format_npwp(str(value))
-    if field == "business_form":
-        return str(dict(BusinessForm.choices).get(value, value))
+    choices = getattr(Vendor._meta.get_field(field), "choices", None)  # business form, scale
+    if choices:
+        return str(dict(choices).get(value, value))
     return str(value)
 
 
@@ -204,20 +180,20 @@ def identity_rows(vreq: VerificationRequest) -> list[dict[str, Any]]:
     proposed = queue.proposed_changes(vreq)
     previous = vreq.data.get("previous", {}) if isinstance(vreq.data, dict) else {}
     rows = []
-    for field in IDENTITY_FIELDS:
+    for field in IDENTITY_FIELDS:  # the registration form's fields, in its order
         current = getattr(vendor, field)
         row: dict[str, Any] = {
             "field": field,
             "label": Vendor._meta.get_field(field).verbose_name,  # type: ignore[union-attr]
-            "value": _display(vendor, field, current),
+            "value": _display(field, current),
             "verified_field": field in VERIFIED_IDENTITY_FIELDS,
             "changed": False,
         }
         if field in proposed:
             old = previous.get(field, current) if isinstance(previous, dict) else current
             row.update(
-                value=_display(vendor, field, old),
-                proposed=_display(vendor, field, proposed[field]),
+                value=_display(field, old),
+                proposed=_display(field, proposed[field]),
                 changed=True,
             )
         rows.append(row)
@@ -278,14 +254,16 @@ def verification_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 if data["decision"] == APPROVE:
-                    services.verification_approve(actor=user, request=vreq, note=data["note"])
+                    services.verification_approve(
+                        actor=user, request=vreq, note=data["note"], reviews=form.reviews()
+                    )
                 else:
                     services.verification_reject(
                         actor=user, request=vreq, reviews=form.reviews(), note=data["note"]
                     )
             except errors.DomainError as exc:
                 _apply_decision_error(form, exc)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 if data["decision"] == APPROVE:
                     messages.success(
@@ -352,7 +330,7 @@ def verification_slots(request: HttpRequest) -> HttpResponse:
                 slot = slot_services.slot_create(actor=user, **form.cleaned_data)
             except errors.DomainError as exc:
                 apply_domain_error(form, exc)
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 messages.success(
                     request,
@@ -366,7 +344,6 @@ def verification_slots(request: HttpRequest) -> HttpResponse:
         "form": form,
         "lpses": lpses,
         "slots": [{"slot": s, "appointments": booked.get(s.pk, [])} for s in slot_list],
-        "cancel_form": SlotCancelForm(),
     }
     return render(request, "vendors/verification/slots.html", context, status=status)
 
@@ -375,15 +352,10 @@ def verification_slots(request: HttpRequest) -> HttpResponse:
 @require_POST
 def verification_slot_cancel(request: HttpRequest, slot_id: int) -> HttpResponse:
     slot = queue.access_slot_for_verifikator(user=request.user, slot_id=slot_id)
-    form = SlotCancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, _("Give the reason for cancelling; the vendors who booked will see it.")
-        )
-        return redirect("vendors:verification_slots")
     try:
+        # The service refuses an empty reason with the sentence the verifikator needs.
         slot_services.slot_cancel(
-            actor=_actor(request), slot=slot, reason=form.cleaned_data["reason"]
+            actor=_actor(request), slot=slot, reason=request.POST.get("reason", "")
         )
     except errors.DomainError as exc:
         messages.error(request, str(exc))
@@ -397,19 +369,12 @@ def verification_slot_cancel(request: HttpRequest, slot_id: int) -> HttpResponse
 # --- booking (vendor) ----------------------------------------------------------------------------
 
 
-def _own_vendor(request: HttpRequest) -> Vendor:
-    vendor = selectors.vendor_for_user(request.user)
-    if vendor is None or not permissions.can_edit_registration(request.user, vendor):
-        raise Http404()
-    return vendor
-
-
 @signed_in_page
 @require_http_methods(["GET", "POST"])
 def verification_booking(request: HttpRequest) -> HttpResponse:
     """Optional: verification is done online from the documents; an appointment is only for a
     vendor who wants to meet the verifikator (LT 25(4): never a field visit)."""
-    vendor = _own_vendor(request)
+    vendor = queue.access_booking_vendor(user=request.user)
     pending = queue.pending_registration(vendor)
     if pending is not None:
         request.lpse = pending.lpse  # type: ignore[attr-defined]
@@ -418,21 +383,12 @@ def verification_booking(request: HttpRequest) -> HttpResponse:
         form = BookingForm(request.POST)
         status = 400
         if form.is_valid():
-            slot = (
-                queue.bookable_slot(slot_id=form.cleaned_data["slot"])
-                if pending is not None
-                else None
-            )
+            slot = queue.access_slot_to_book(slot_id=form.cleaned_data["slot"])
             try:
-                if slot is None:
-                    raise errors.Conflict(
-                        _("This slot is no longer available. Choose another one."),
-                        code="slot_unavailable",
-                    )
                 slot_services.appointment_book(actor=_actor(request), vendor=vendor, slot=slot)
             except errors.DomainError as exc:
                 messages.error(request, str(exc))
-                status = _status(exc)
+                status = error_status(exc)
             else:
                 messages.success(
                     request,
