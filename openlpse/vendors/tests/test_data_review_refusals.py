@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from openlpse.accounts.enums import Role
 from openlpse.accounts.tests.factories import UserFactory
@@ -38,6 +38,14 @@ from openlpse.vendors.tests.data_support import (
 from openlpse.vendors.tests.factories import make_verifikator, next_npwp, pdf_upload
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The exact sentences below are the English source; pages follow the language cookie."""
+    with translation.override("en"):
+        yield
+
 
 # Refused for every write of the company's data (they are not its administrator or staff).
 OUTSIDERS = (

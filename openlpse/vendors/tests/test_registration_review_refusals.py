@@ -6,6 +6,7 @@ its documents and stored files, and no other audit event."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import translation
 
 from openlpse.accounts.tests.factories import UserFactory
 from openlpse.core import errors
@@ -25,6 +26,13 @@ from openlpse.vendors.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The exact sentences below are the English source; pages follow the language cookie."""
+    with translation.override("en"):
+        yield
 
 
 def _anonymous(vendor):
