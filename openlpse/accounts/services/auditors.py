@@ -35,7 +35,6 @@ from openlpse.accounts.services.invitations import invitation_send
 from openlpse.accounts.services.officials import (
     check_period_and_letter,
     clean_nip,
-    normalize_email,
     raise_problems,
     set_identity_numbers,
     store_letter,
@@ -163,7 +162,7 @@ def auditor_request_submit(
             _("Enter the name of your institution, e.g. Inspektorat Kabupaten Lampung Timur.")
         ]
     for field, value, check in (
-        ("email", email, normalize_email),
+        ("email", email, users.clean_email),
         ("nip", nip, clean_nip),
         ("package_codes", package_codes, clean_package_codes),
     ):
@@ -185,7 +184,7 @@ def auditor_request_submit(
     )
     raise_problems(problems)
     assert starts_on is not None and ends_on is not None and letter_date is not None
-    email = normalize_email(email)
+    email = users.clean_email(email)
     nip = clean_nip(nip) if nip.strip() else ""
     codes = clean_package_codes(package_codes)
     ip = request_context.current().ip

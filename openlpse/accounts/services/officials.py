@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -78,17 +76,6 @@ def clean_nip(value: str, *, field: str = "nip") -> str:
             code="invalid_number",
         )
     return digits
-
-
-def normalize_email(email: str, *, field: str = "email") -> str:
-    email = User.objects.normalize_email((email or "").strip())
-    try:
-        validate_email(email)
-    except DjangoValidationError:
-        raise errors.ValidationError(
-            fields={field: [_("Enter a valid e-mail address, such as name@example.go.id.")]}
-        ) from None
-    return email
 
 
 def store_letter(
@@ -277,7 +264,7 @@ def official_register(
     problems: dict[str, list[Any]] = {}
     if not full_name:
         problems["full_name"] = [_("Enter the person's full name as written in the SK.")]
-    for field, check in (("email", normalize_email), ("nip", clean_nip), ("nik", clean_nik)):
+    for field, check in (("email", users.clean_email), ("nip", clean_nip), ("nik", clean_nik)):
         value = {"email": email, "nip": nip, "nik": nik}[field]
         if field != "email" and not value.strip():
             continue
@@ -298,12 +285,12 @@ def official_register(
     if (
         not username
         and "email" not in problems
-        and not User.objects.filter(email__iexact=normalize_email(email)).exists()
+        and not User.objects.filter(email__iexact=users.clean_email(email)).exists()
     ):
         problems["username"] = [_username_needed()]
     raise_problems(problems)
     assert starts_on is not None and ends_on is not None and letter_date is not None
-    email = normalize_email(email)
+    email = users.clean_email(email)
     nip = clean_nip(nip) if nip.strip() else ""
     nik = clean_nik(nik) if nik.strip() else ""
     lpse = agency.lpse

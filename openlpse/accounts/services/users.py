@@ -48,15 +48,18 @@ def _check_username(username: str) -> str:
     return username
 
 
-def _check_email(email: str) -> str:
-    email = User.objects.normalize_email(email.strip())
+def clean_email(email: str, *, field: str = "email", example: str = "name@example.go.id") -> str:
+    """The address normalised, or a field error that says what a valid one looks like. Every
+    form that takes an e-mail address uses this (accounts, officials, auditors, vendors)."""
+    email = User.objects.normalize_email((email or "").strip())
     if not email:
-        raise errors.field_error("email", _("Enter an e-mail address."))
+        raise errors.field_error(field, _("Enter an e-mail address."))
     try:
         validate_email(email)
     except DjangoValidationError:
         raise errors.field_error(
-            "email", _("Enter a valid e-mail address, such as name@example.go.id.")
+            field,
+            _("Enter a valid e-mail address, such as %(example)s.") % {"example": example},
         ) from None
     return email
 
@@ -115,7 +118,7 @@ def user_create(
     if not _may_manage_users(actor):
         raise errors.PermissionDenied(_("Only administrators can create accounts."))
     username = _check_username(username)
-    email = _check_email(email)
+    email = clean_email(email)
     if preferred_language not in _LANGUAGES:
         raise errors.field_error("preferred_language", _("Choose Indonesian or English."))
     user = User(

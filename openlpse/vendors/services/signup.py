@@ -13,14 +13,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from openlpse.accounts.models.user import User
-from openlpse.accounts.services.users import user_create
+from openlpse.accounts.services.users import clean_email, user_create
 from openlpse.core import audit, clock, errors
 from openlpse.core.models import AuditEvent
 from openlpse.core.notifications import Message, send_mail_to_address
@@ -41,16 +39,9 @@ _LANGUAGES = {code for code, _label in settings.LANGUAGES}
 
 
 def normalise_email(value: str, *, field: str = "email") -> str:
-    address = User.objects.normalize_email((value or "").strip())
-    if not address:
-        raise errors.field_error(field, _("Enter an e-mail address."))
-    try:
-        validate_email(address)
-    except DjangoValidationError:
-        raise errors.field_error(
-            field, _("Enter a valid e-mail address, such as name@company.co.id.")
-        ) from None
-    return address
+    """A company's e-mail address (accounts.services.users.clean_email, with a company
+    example in the message)."""
+    return clean_email(value, field=field, example="name@company.co.id")
 
 
 def _email_hash(address: str) -> str:
