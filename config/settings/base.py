@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "openlpse.accounts",
     "openlpse.organizations",
     "openlpse.vendors",
+    "openlpse.plans",
+    "openlpse.tenders",
     "openlpse.ops",
 ]
 

@@ -1,0 +1,1 @@
+"""Chronograph follow-ups of tenders (notifications at stage starts and ends)."""
