@@ -15,6 +15,8 @@ urlpatterns = [
     path("organisasi/", include("openlpse.organizations.urls")),
     path("ops/", include("openlpse.ops.urls")),
     path("", include("openlpse.vendors.urls")),
+    path("", include("openlpse.plans.urls")),
+    path("", include("openlpse.tenders.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("openlpse.core.urls")),
 ]

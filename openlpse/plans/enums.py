@@ -22,9 +22,13 @@ class ProcurementType(models.TextChoices):
 
     BARANG = "barang", _("Goods (barang)")
     KONSTRUKSI = "konstruksi", _("Construction works (pekerjaan konstruksi)")
-    KONSULTANSI_BADAN_USAHA = "konsultansi_bu", _("Consultancy by a firm (jasa konsultansi badan usaha)")
-    KONSULTANSI_PERORANGAN = "konsultansi_perorangan", _(
-        "Individual consultancy (jasa konsultansi perorangan)"
+    KONSULTANSI_BADAN_USAHA = (
+        "konsultansi_bu",
+        _("Consultancy by a firm (jasa konsultansi badan usaha)"),
+    )
+    KONSULTANSI_PERORANGAN = (
+        "konsultansi_perorangan",
+        _("Individual consultancy (jasa konsultansi perorangan)"),
     )
     JASA_LAINNYA = "jasa_lainnya", _("Other services (jasa lainnya)")
 

@@ -29,7 +29,9 @@ class RupItem(models.Model):
     the full public snapshot, so the history stays public after a change.
     """
 
-    lpse = models.ForeignKey("organizations.Lpse", on_delete=models.PROTECT, related_name="rup_items")
+    lpse = models.ForeignKey(
+        "organizations.Lpse", on_delete=models.PROTECT, related_name="rup_items"
+    )
     agency = models.ForeignKey(
         "organizations.Agency", on_delete=models.PROTECT, related_name="rup_items"
     )
@@ -77,6 +79,12 @@ class RupItem(models.Model):
     )
     revision = models.PositiveIntegerField(_("announced revisions"), default=0)
     has_unannounced_changes = models.BooleanField(_("changed since announcement"), default=False)
+    # Changes to an announced item wait here until the PA/KPA announces them with a reason
+    # (services.rup.rup_announce): the columns always hold what was last announced, so the
+    # public list, its filters and the packages made from the item never see a draft change.
+    pending_changes = models.JSONField(
+        _("changes waiting for announcement"), default=dict, blank=True
+    )
     announced_at = models.DateTimeField(_("first announced at"), null=True, blank=True)
     last_announced_at = models.DateTimeField(_("last announced at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -192,7 +200,9 @@ class AdoptionPlan(models.Model):
         null=True,
         blank=True,
     )
-    target_count = models.PositiveIntegerField(_("target number of packages"), null=True, blank=True)
+    target_count = models.PositiveIntegerField(
+        _("target number of packages"), null=True, blank=True
+    )
     target_value = models.DecimalField(
         _("target value of packages"), max_digits=20, decimal_places=2, null=True, blank=True
     )

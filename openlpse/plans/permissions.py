@@ -42,6 +42,9 @@ def can_write_rup(user: Any, item: RupItem) -> bool:
 def can_view_rup_draft(user: Any, item: RupItem) -> bool:
     if can_write_rup(user, item):
         return True
+    # A PPK of the agency sees every draft of it; a PPK of a work unit those of the unit.
+    if item.work_unit is not None:
+        return has_active_role(user, Role.PPK, work_unit=item.work_unit)
     return has_active_role(user, Role.PPK, agency=item.agency)
 
 

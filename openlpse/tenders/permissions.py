@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from openlpse.accounts.enums import Role
+from django.db.models import Q
+
+from openlpse.accounts.enums import Role, ScopeKind
 from openlpse.accounts.permissions import (
+    active_assignments,
     auditor_package_codes,
     has_active_role,
     may_write_procurement,
@@ -32,13 +35,37 @@ def _pk(user: Any) -> int | None:
     return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
 
 
+def agency_scope_q(agency_id: int, lpse_id: int) -> Q:
+    """Role assignments whose scope covers an agency: the agency, one of its work units, or
+    the whole LPSE."""
+    return (
+        Q(scope_kind=ScopeKind.AGENCY, agency_id=agency_id)
+        | Q(scope_kind=ScopeKind.WORK_UNIT, work_unit__agency_id=agency_id)
+        | Q(scope_kind=ScopeKind.LPSE, lpse_id=lpse_id)
+    )
+
+
+def holds_role_in_agency(user: Any, role: str, agency: Any) -> bool:
+    """The role in force anywhere in the agency: scoped to the agency, to one of its work
+    units, or to its whole LPSE (a ULP often sits in a work unit, "Bagian PBJ", of the
+    regional secretariat)."""
+    if agency is None:
+        return False
+    return (
+        active_assignments(user)
+        .filter(role=role)
+        .filter(agency_scope_q(agency.pk, agency.lpse_id))
+        .exists()
+    )
+
+
 def is_ppk_of(user: Any, package: Package) -> bool:
     """The package's own PPK, while their PPK role covers the package's agency."""
     if _pk(user) is None or package.ppk_id != user.pk or not may_write_procurement(user):
         return False
     if package.work_unit_id is not None:
         return has_active_role(user, Role.PPK, work_unit=package.work_unit)
-    return has_active_role(user, Role.PPK, agency=package.agency)
+    return holds_role_in_agency(user, Role.PPK, package.agency)
 
 
 def can_write_package(user: Any, package: Package) -> bool:
@@ -54,7 +81,7 @@ def is_ulp_head_for(user: Any, package: Package) -> bool:
         return False
     if not may_write_procurement(user):
         return False
-    return has_active_role(user, Role.ULP_HEAD, agency=package.ulp_agency)
+    return holds_role_in_agency(user, Role.ULP_HEAD, package.ulp_agency)
 
 
 def active_pokja_user_ids(package: Package) -> set[int]:
@@ -63,16 +90,24 @@ def active_pokja_user_ids(package: Package) -> set[int]:
     )
 
 
+def _package_of(tender_or_package: Tender | Package) -> Package:
+    from openlpse.tenders.models import Tender
+
+    if isinstance(tender_or_package, Tender):
+        return tender_or_package.package
+    return tender_or_package
+
+
 def is_committee_member(user: Any, tender_or_package: Tender | Package) -> bool:
     """A member of the tender's committee: an active Pokja member of its package holding the
     Pokja role in force, or, for pengadaan langsung, the package's Pejabat Pengadaan."""
-    package = getattr(tender_or_package, "package", tender_or_package)
+    package = _package_of(tender_or_package)
     uid = _pk(user)
     if uid is None or not may_write_procurement(user):
         return False
     if package.selection_unit == SelectionUnit.PEJABAT_PENGADAAN:
-        return package.pejabat_pengadaan_id == uid and has_active_role(
-            user, Role.PEJABAT_PENGADAAN, agency=package.agency
+        return package.pejabat_pengadaan_id == uid and holds_role_in_agency(
+            user, Role.PEJABAT_PENGADAAN, package.agency
         )
     if uid not in active_pokja_user_ids(package):
         return False
@@ -81,7 +116,7 @@ def is_committee_member(user: Any, tender_or_package: Tender | Package) -> bool:
 
 def is_committee_chair(user: Any, tender_or_package: Tender | Package) -> bool:
     """The Pokja chair (or the Pejabat Pengadaan, who is a committee of one)."""
-    package = getattr(tender_or_package, "package", tender_or_package)
+    package = _package_of(tender_or_package)
     if not is_committee_member(user, package):
         return False
     if package.selection_unit == SelectionUnit.PEJABAT_PENGADAAN:
@@ -111,6 +146,6 @@ def can_view_package(user: Any, package: Package) -> bool:
     if package.status != PackageStatus.DRAFT and is_ulp_head_for(user, package):
         return True
     codes = auditor_package_codes(user, package.lpse)
-    return codes is None and has_active_role(user, Role.AUDITOR, lpse=package.lpse) or (
+    return (codes is None and has_active_role(user, Role.AUDITOR, lpse=package.lpse)) or (
         codes is not None and package.code in codes
     )

@@ -13,6 +13,7 @@ their staff, exactly as in real use.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from openlpse.accounts.models.roles import RoleAssignment
 from openlpse.accounts.models.user import User
 from openlpse.accounts.services.roles import role_grant
 from openlpse.accounts.services.users import user_create
-from openlpse.core import audit
+from openlpse.core import audit, clock
 from openlpse.core.demo import data
 from openlpse.core.demo import vendors as demo_vendors
 from openlpse.core.demo.holidays import NATIONAL_HOLIDAYS
@@ -199,12 +200,18 @@ def _load_lpse(spec: data.LpseSpec) -> None:
     )
 
 
+VENDORS_WEEKS_AGO = 8
+
+
 def _load_vendor() -> None:
     """The vendors register and are verified through the vendors app's services
     (core/demo/vendors.py); the staff member's account exists first, as the admin adds it."""
     _user(data.VENDOR_STAFF)
     lpses = {lpse.slug: lpse for lpse in Lpse.objects.filter(slug__in=[s.slug for s in data.LPSES])}
-    demo_vendors.load(lpses)
+    # The vendors registered some weeks ago, so the demo tenders' past (joining, questions)
+    # finds them verified at the time (core/demo/tenders.py replays it).
+    with clock.frozen(clock.now() - dt.timedelta(days=VENDORS_WEEKS_AGO * 7)):
+        demo_vendors.load(lpses)
 
 
 def demo_usernames() -> list[str]:
@@ -253,6 +260,11 @@ def load() -> None:
             _load_lpse(spec)
         _load_vendor()
         _install_demo_totp()
+    from openlpse.core.demo import tenders
+
+    # Plans and tenders each commit scenario by scenario: a tender's past is replayed with the
+    # service clock frozen at the moments things happened.
+    tenders.load()
 
 
 def logins() -> list[DemoLogin]:

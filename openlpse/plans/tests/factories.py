@@ -31,13 +31,23 @@ from openlpse.plans.enums import (
 from openlpse.plans.models import AdoptionPlan, RupItem, RupRevision
 
 
-def grant(user: User, role: str, *, agency: Agency | None = None, work_unit: WorkUnit | None = None,
-          lpse: Lpse | None = None) -> None:
+def grant(
+    user: User,
+    role: str,
+    *,
+    agency: Agency | None = None,
+    work_unit: WorkUnit | None = None,
+    lpse: Lpse | None = None,
+) -> None:
     """Give `user` a role in force (from 30 days ago) scoped to a work unit, agency or LPSE."""
     if work_unit is not None:
         RoleAssignmentFactory(
-            user=user, role=role, scope_kind=ScopeKind.WORK_UNIT, work_unit=work_unit,
-            agency=work_unit.agency, lpse=work_unit.agency.lpse,
+            user=user,
+            role=role,
+            scope_kind=ScopeKind.WORK_UNIT,
+            work_unit=work_unit,
+            agency=work_unit.agency,
+            lpse=work_unit.agency.lpse,
         )
     elif agency is not None:
         RoleAssignmentFactory(
@@ -98,9 +108,19 @@ class RupItemFactory(factory.django.DjangoModelFactory):
 
 
 PUBLIC_FIELDS = (
-    "code", "name", "fiscal_year", "pagu", "funding_source", "procurement_type",
-    "planned_method", "selection_start_month", "selection_end_month", "contract_start_month",
-    "contract_end_month", "location", "description",
+    "code",
+    "name",
+    "fiscal_year",
+    "pagu",
+    "funding_source",
+    "procurement_type",
+    "planned_method",
+    "selection_start_month",
+    "selection_end_month",
+    "contract_start_month",
+    "contract_end_month",
+    "location",
+    "description",
 )
 
 

@@ -29,5 +29,6 @@ __all__ = [
     "StageLabel",
     "Tender",
     "TenderApproval",
+    "TenderDocument",
     "TenderStage",
 ]

@@ -42,12 +42,12 @@ class Addendum(models.Model):
             models.CheckConstraint(condition=~Q(reason=""), name="tenders_addendum_reason"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.tender_id} adendum {self.number}"
+
     @property
     def needs_ppk(self) -> bool:
         return self.changes_hps or self.changes_specifications or self.changes_contract
-
-    def __str__(self) -> str:
-        return f"{self.tender_id} adendum {self.number}"
 
 
 class TenderDocument(models.Model):

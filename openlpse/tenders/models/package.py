@@ -27,7 +27,9 @@ class Package(models.Model):
     pengadaan langsung, to one Pejabat Pengadaan.
     """
 
-    lpse = models.ForeignKey("organizations.Lpse", on_delete=models.PROTECT, related_name="packages")
+    lpse = models.ForeignKey(
+        "organizations.Lpse", on_delete=models.PROTECT, related_name="packages"
+    )
     agency = models.ForeignKey(
         "organizations.Agency", on_delete=models.PROTECT, related_name="packages"
     )
@@ -38,9 +40,7 @@ class Package(models.Model):
         blank=True,
         related_name="packages",
     )
-    rup_item = models.ForeignKey(
-        "plans.RupItem", on_delete=models.PROTECT, related_name="packages"
-    )
+    rup_item = models.ForeignKey("plans.RupItem", on_delete=models.PROTECT, related_name="packages")
     code = models.CharField(_("package code"), max_length=40, unique=True)
     name = models.CharField(_("package name"), max_length=300)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))

@@ -10,9 +10,15 @@ class Participant(models.Model):
     """A vendor that joined ("ikut tender") a tender: verified, not blacklisted, inside the
     join window by the server clock (domain.md step 6). The bids work builds on this row."""
 
-    tender = models.ForeignKey("tenders.Tender", on_delete=models.CASCADE, related_name="participants")
-    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="participations")
-    joined_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    tender = models.ForeignKey(
+        "tenders.Tender", on_delete=models.CASCADE, related_name="participants"
+    )
+    vendor = models.ForeignKey(
+        "vendors.Vendor", on_delete=models.PROTECT, related_name="participations"
+    )
+    joined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     joined_at = models.DateTimeField(_("joined at"))
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
@@ -38,7 +44,9 @@ class Question(models.Model):
     stage_code = models.CharField(_("stage"), max_length=40)
     number = models.PositiveIntegerField(_("question no."))
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="questions")
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     subject = models.CharField(_("about (section or page)"), max_length=200, blank=True)
     text = models.TextField(_("question"))
     asked_at = models.DateTimeField(_("asked at"))
@@ -73,7 +81,9 @@ class ExplanationMinutes(models.Model):
     version = models.PositiveSmallIntegerField(_("version"))
     file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
     question_count = models.PositiveIntegerField(_("questions"))
-    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     generated_at = models.DateTimeField(_("generated at"))
 
     class Meta:

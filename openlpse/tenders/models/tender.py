@@ -48,15 +48,27 @@ class Tender(models.Model):
         default=EvaluationMethod.HARGA_TERENDAH,
     )
     technical_weight = models.DecimalField(
-        _("technical weight (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("technical weight (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=PERCENT,
     )
     price_weight = models.DecimalField(
-        _("price weight (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("price weight (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=PERCENT,
     )
     technical_passing_grade = models.DecimalField(
-        _("technical passing grade"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("technical passing grade"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=PERCENT,
     )
     economic_life_years = models.PositiveSmallIntegerField(
@@ -120,7 +132,8 @@ class Tender(models.Model):
                 name="tenders_tender_cancellation_has_reason",
             ),
             models.CheckConstraint(
-                condition=Q(status=TenderStatus.DRAFT) | Q(announced_at__isnull=False)
+                condition=Q(status=TenderStatus.DRAFT)
+                | Q(announced_at__isnull=False)
                 | Q(status=TenderStatus.CANCELLED),
                 name="tenders_tender_announced_has_time",
             ),
@@ -140,6 +153,9 @@ class TenderStage(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     change_count = models.PositiveIntegerField(_("changes"), default=0)
+    # The chronograph's notices at the stage's start and end (sent once each).
+    start_notice_at = models.DateTimeField(_("start notice sent at"), null=True, blank=True)
+    end_notice_at = models.DateTimeField(_("end notice sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("stage")
@@ -149,7 +165,8 @@ class TenderStage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["tender", "code"], name="tenders_stage_code_unique"),
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="tenders_stage_ends_after_start"
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="tenders_stage_ends_after_start",
             ),
         ]
 

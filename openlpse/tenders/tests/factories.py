@@ -99,7 +99,7 @@ class PackageFactory(factory.django.DjangoModelFactory):
     updated_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
-    def hps(obj: Package, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def hps(obj: Package, create: bool, extracted: Any, **kwargs: Any) -> None:
         if not create or extracted is False:
             return
         lines = extracted or [
@@ -110,8 +110,13 @@ class PackageFactory(factory.django.DjangoModelFactory):
         for position, (name, unit, qty, price) in enumerate(lines, start=1):
             line_total = (qty * price).quantize(Decimal("0.01"))
             HpsItem.objects.create(
-                package=obj, position=position, name=name, unit=unit, quantity=qty,
-                unit_price=price, total=line_total,
+                package=obj,
+                position=position,
+                name=name,
+                unit=unit,
+                quantity=qty,
+                unit_price=price,
+                total=line_total,
             )
             total += line_total
         obj.hps_total = total
@@ -130,26 +135,42 @@ def assigned_package(
     if pengadaan_langsung:
         fields.setdefault(
             "rup_item",
-            announced_rup(agency=officials.agency, pagu=Decimal("150000000"),
-                          planned_method="pengadaan_langsung"),
+            announced_rup(
+                agency=officials.agency,
+                pagu=Decimal("150000000"),
+                planned_method="pengadaan_langsung",
+            ),
         )
         fields.setdefault("hps", [("Laptop", "unit", Decimal("10"), Decimal("12000000"))])
         package = PackageFactory(
-            agency=officials.agency, work_unit=officials.work_unit, ppk=officials.ppk,
+            agency=officials.agency,
+            work_unit=officials.work_unit,
+            ppk=officials.ppk,
             selection_unit=SelectionUnit.PEJABAT_PENGADAAN,
-            pejabat_pengadaan=committee.pejabat_pengadaan, status=PackageStatus.ASSIGNED,
-            sent_at=timezone.now(), **fields,
+            pejabat_pengadaan=committee.pejabat_pengadaan,
+            status=PackageStatus.ASSIGNED,
+            sent_at=timezone.now(),
+            **fields,
         )
     else:
         package = PackageFactory(
-            agency=officials.agency, work_unit=officials.work_unit, ppk=officials.ppk,
-            selection_unit=SelectionUnit.ULP, ulp_agency=committee.ulp_agency,
-            status=PackageStatus.ASSIGNED, sent_at=timezone.now(), **fields,
+            agency=officials.agency,
+            work_unit=officials.work_unit,
+            ppk=officials.ppk,
+            selection_unit=SelectionUnit.ULP,
+            ulp_agency=committee.ulp_agency,
+            status=PackageStatus.ASSIGNED,
+            sent_at=timezone.now(),
+            **fields,
         )
         for index, user in enumerate(committee.pokja):
             PokjaMember.objects.create(
-                package=package, user=user, is_chair=index == 0, assigned_by=committee.ulp_head,
-                assigned_at=timezone.now(), sk_number=f"027/{package.code}/SK-POKJA/2026",
+                package=package,
+                user=user,
+                is_chair=index == 0,
+                assigned_by=committee.ulp_head,
+                assigned_at=timezone.now(),
+                sk_number=f"027/{package.code}/SK-POKJA/2026",
             )
     package.officials = officials  # type: ignore[attr-defined]
     package.committee = committee  # type: ignore[attr-defined]
@@ -170,8 +191,10 @@ class TenderFactory(factory.django.DjangoModelFactory):
     bid_validity_days = 60
     status = TenderStatus.DRAFT
     created_by = factory.LazyAttribute(
-        lambda o: o.package.pejabat_pengadaan
-        or o.package.pokja_members.filter(is_chair=True).first().user
+        lambda o: (
+            o.package.pejabat_pengadaan
+            or o.package.pokja_members.filter(is_chair=True).first().user
+        )
     )
     created_at = factory.LazyFunction(timezone.now)
     updated_at = factory.LazyFunction(timezone.now)
@@ -213,9 +236,12 @@ def announced_tender(
         officials, committee, pengadaan_langsung=method == TenderMethod.PENGADAAN_LANGSUNG
     )
     tender = TenderFactory(
-        package=package, method=method, status=TenderStatus.ANNOUNCED,
+        package=package,
+        method=method,
+        status=TenderStatus.ANNOUNCED,
         announced_at=(at or timezone.now()) - dt.timedelta(days=1),
-        public_modified_at=timezone.now(), **fields,
+        public_modified_at=timezone.now(),
+        **fields,
     )
     tender.announced_by = tender.created_by
     tender.save(update_fields=["announced_by"])

@@ -1,0 +1,47 @@
+"""The seam between announcing a tender and the sealed-bid keys (architecture §5).
+
+The announcement is the moment the sealed-bid keys are created: per envelope, the committee
+key (made in the Pokja chair's browser, split among the members) and the system key (made by
+the key service). The bids work registers a `Preparer` here; `tender_announce` calls
+`prepare_sealing` inside its transaction, after every check and before the status changes, so
+a failure to make keys leaves the tender unannounced. Until a preparer is registered the
+announcement records that no keys exist yet (`sealing_prepared` False in the audit event).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from openlpse.tenders.models import Tender
+
+Preparer = Callable[..., dict[str, Any]]
+
+_preparers: list[Preparer] = []
+
+
+def register(preparer: Preparer) -> Preparer:
+    """Register a function `preparer(*, tender, actor, envelopes) -> dict` (summary for the
+    audit event). Import time only."""
+    if preparer not in _preparers:
+        _preparers.append(preparer)
+    return preparer
+
+
+def envelopes_of(tender: Tender) -> list[str]:
+    from openlpse.tenders.enums import PREQUALIFICATION_METHODS, TWO_FILE_METHODS, Envelope
+
+    envelopes = [Envelope.QUALIFICATION] if tender.method in PREQUALIFICATION_METHODS else []
+    if tender.method in TWO_FILE_METHODS:
+        envelopes += [Envelope.FILE_1, Envelope.FILE_2]
+    else:
+        envelopes.append(Envelope.SINGLE)
+    return [str(e) for e in envelopes]
+
+
+def prepare_sealing(*, tender: Tender, actor: Any) -> dict[str, Any]:
+    summary: dict[str, Any] = {"sealing_prepared": bool(_preparers)}
+    for preparer in _preparers:
+        summary.update(preparer(tender=tender, actor=actor, envelopes=envelopes_of(tender)))
+    return summary
