@@ -106,15 +106,29 @@ def test_from_rup_item_to_an_announced_tender_with_questions_and_an_addendum():
             packages.package_set_hps(
                 actor=officials.ppk,
                 package=package,
-                items=[{"name": "Aspal", "unit": "ton", "quantity": "2000",
-                        "unit_price": "1650000", "notes": ""}],
+                items=[
+                    {
+                        "name": "Aspal",
+                        "unit": "ton",
+                        "quantity": "2000",
+                        "unit_price": "1650000",
+                        "notes": "",
+                    }
+                ],
             )
         assert over.value.code == "hps_over_pagu"
         package = packages.package_set_hps(
             actor=officials.ppk,
             package=package,
-            items=[{"name": "Aspal", "unit": "ton", "quantity": "1000",
-                    "unit_price": "1650000", "notes": ""}],
+            items=[
+                {
+                    "name": "Aspal",
+                    "unit": "ton",
+                    "quantity": "1000",
+                    "unit_price": "1650000",
+                    "notes": "",
+                }
+            ],
         )
         assert package.hps_total == Decimal("1650000000.00")
         packages.package_upload_document(
@@ -128,32 +142,51 @@ def test_from_rup_item_to_an_announced_tender_with_questions_and_an_addendum():
         # 3. The head of the ULP assigns the Pokja; the PPK may not sit on it.
         with pytest.raises(errors.SeparationOfDuties):
             pokja.pokja_assign(
-                actor=committee.ulp_head, package=package,
-                members=[chair, second, officials.ppk], chair=chair, sk_number="027/1/2026",
+                actor=committee.ulp_head,
+                package=package,
+                members=[chair, second, officials.ppk],
+                chair=chair,
+                sk_number="027/1/2026",
             )
         pokja.pokja_assign(
-            actor=committee.ulp_head, package=package,
-            members=[chair, second, third], chair=chair, sk_number="027/1/2026",
+            actor=committee.ulp_head,
+            package=package,
+            members=[chair, second, third],
+            chair=chair,
+            sk_number="027/1/2026",
         )
         package.refresh_from_db()
         assert package.status == PackageStatus.ASSIGNED
 
         # 4. The chair sets up a 2-file tender with its schedule, every member approves.
-        tender = setup.tender_create(
-            actor=chair, package=package, method=TenderMethod.PASCA_2_FILE
-        )
+        tender = setup.tender_create(actor=chair, package=package, method=TenderMethod.PASCA_2_FILE)
         setup.tender_update_setup(
-            actor=chair, tender=tender, evaluation_method=EvaluationMethod.SISTEM_NILAI,
-            technical_weight=Decimal("70"), price_weight=Decimal("30"),
-            technical_passing_grade=Decimal("70"), bid_validity_days=60,
+            actor=chair,
+            tender=tender,
+            evaluation_method=EvaluationMethod.SISTEM_NILAI,
+            technical_weight=Decimal("70"),
+            price_weight=Decimal("30"),
+            technical_passing_grade=Decimal("70"),
+            bid_validity_days=60,
         )
-        setup.tender_set_required_documents(actor=chair, tender=tender, items=[
-            {"envelope": Envelope.FILE_1, "name": "Metode pelaksanaan", "mandatory": True},
-            {"envelope": Envelope.FILE_2, "name": "Daftar kuantitas dan harga", "mandatory": True},
-        ])
+        setup.tender_set_required_documents(
+            actor=chair,
+            tender=tender,
+            items=[
+                {"envelope": Envelope.FILE_1, "name": "Metode pelaksanaan", "mandatory": True},
+                {
+                    "envelope": Envelope.FILE_2,
+                    "name": "Daftar kuantitas dan harga",
+                    "mandatory": True,
+                },
+            ],
+        )
         documents.document_upload(
-            actor=chair, tender=tender, kind=DocumentKind.DOKUMEN_PEMILIHAN,
-            title="Dokumen Pemilihan", upload=pdf_upload("dokumen-pemilihan.pdf"),
+            actor=chair,
+            tender=tender,
+            kind=DocumentKind.DOKUMEN_PEMILIHAN,
+            title="Dokumen Pemilihan",
+            upload=pdf_upload("dokumen-pemilihan.pdf"),
         )
         cal = WorkingCalendar.for_lpse(lpse)
         layout = default_layout(tender.method, MONDAY + dt.timedelta(days=1), cal)
@@ -192,12 +225,17 @@ def test_from_rup_item_to_an_announced_tender_with_questions_and_an_addendum():
     # 7. An addendum that changes the specifications needs the PPK's approval first.
     with clock.frozen(penjelasan_end + dt.timedelta(hours=1)):
         addendum = addenda.addendum_create(
-            actor=chair, tender=tender, reason="Penyesuaian spesifikasi aspal.",
+            actor=chair,
+            tender=tender,
+            reason="Penyesuaian spesifikasi aspal.",
             changes_specifications=True,
-            documents=[addenda.NewDocument(
-                kind=DocumentKind.DOKUMEN_PEMILIHAN, title="Dokumen Pemilihan (Adendum 1)",
-                upload=pdf_upload("adendum-1.pdf"),
-            )],
+            documents=[
+                addenda.NewDocument(
+                    kind=DocumentKind.DOKUMEN_PEMILIHAN,
+                    title="Dokumen Pemilihan (Adendum 1)",
+                    upload=pdf_upload("adendum-1.pdf"),
+                )
+            ],
         )
         with pytest.raises(errors.DomainError):
             addenda.addendum_publish(actor=chair, addendum=addendum)
@@ -215,12 +253,15 @@ def test_from_rup_item_to_an_announced_tender_with_questions_and_an_addendum():
     with clock.frozen(penjelasan_end + dt.timedelta(hours=2)):
         with pytest.raises(errors.DomainError):
             schedule_changes.schedule_change(
-                actor=chair, tender=tender,
-                rows={"upload_penawaran": (upload_start, later)}, reason="",
+                actor=chair,
+                tender=tender,
+                rows={"upload_penawaran": (upload_start, later)},
+                reason="",
             )
         with pytest.raises(errors.DomainError):
             schedule_changes.schedule_change(
-                actor=chair, tender=tender,
+                actor=chair,
+                tender=tender,
                 rows={"penjelasan": (begins, penjelasan_end + dt.timedelta(days=1))},
                 reason="Terlambat.",
             )
@@ -236,7 +277,9 @@ def test_from_rup_item_to_an_announced_tender_with_questions_and_an_addendum():
         }
         try:
             schedule_changes.schedule_change(
-                actor=chair, tender=tender, rows=shifted,
+                actor=chair,
+                tender=tender,
+                rows=shifted,
                 reason="Adendum dokumen pemilihan memerlukan tambahan waktu penyusunan penawaran.",
             )
         except errors.ValidationError as problem:  # pragma: no cover - shows the explanation

@@ -19,18 +19,23 @@ def _entries(text: str) -> list[dict[str, str]]:
     entries: list[dict[str, str]] = []
     for block in re.split(r"\n\s*\n", text):
         lines = [line for line in block.splitlines() if line.strip()]
-        entry: dict[str, str] = {"flags": "", "msgid": "", "msgstr": ""}
+        entry: dict[str, str] = {"flags": "", "msgid": "", "msgstr": "", "plural": ""}
         key = None
         for line in lines:
             if line.startswith("#,"):
                 entry["flags"] += line
             elif line.startswith("#"):
                 continue
-            elif line.startswith(("msgid_plural", "msgctxt")):
+            elif line.startswith("msgid_plural"):
+                entry["plural"] = "yes"
+                key = None
+            elif line.startswith("msgctxt"):
                 key = None
             elif line.startswith("msgid "):
                 key = "msgid"
                 entry[key] = line[6:].strip().strip('"')
+            elif line.startswith("msgstr[") and not line.startswith("msgstr[0]"):
+                key = None  # the other plural forms (Indonesian has one form)
             elif line.startswith("msgstr"):
                 key = "msgstr"
                 entry[key] += line.split(" ", 1)[1].strip().strip('"')
@@ -61,7 +66,13 @@ def test_compiled_catalogue_matches_the_source():
         for e in _entries(PO.read_text(encoding="utf-8"))
         if e["msgid"]
         and "\\" not in e["msgid"]
-        and compiled.gettext(e["msgid"]) == e["msgid"] != e["msgstr"]
+        and (
+            compiled.ngettext(e["msgid"], e["msgid"], 1)
+            if e["plural"]
+            else compiled.gettext(e["msgid"])
+        )
+        == e["msgid"]
+        != e["msgstr"]
     ]
     assert stale == [], "the .mo is older than the .po: run `make messages`"
 

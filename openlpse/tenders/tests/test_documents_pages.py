@@ -108,6 +108,7 @@ def test_addendum_flow_through_the_pages_with_the_ppk_decision(english, client, 
 
     client.logout()
     sign_in(ppk, mfa=True)
+    english.cookies["openlpse_language"] = "en"  # logging out cleared the language cookie
     queue = english.get(reverse("tenders:addendum_ppk_queue"))
     assert reverse("tenders:addendum_detail", args=[addendum.pk]).encode() in queue.content
     refused = english.post(
