@@ -7,12 +7,10 @@ user may not see give the same 404. Forms keep what was typed when a service ref
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openlpse.accounts import permissions
-from openlpse.accounts.models.user import User
 from openlpse.core import clock, errors
 from openlpse.core.forms import form_refused
+from openlpse.core.pages import acting_user, backoffice, posted
 from openlpse.organizations import selectors, services
 from openlpse.organizations.enums import AgencyKind
 from openlpse.organizations.forms import (
@@ -39,22 +37,7 @@ from openlpse.organizations.forms import (
 )
 from openlpse.organizations.models import Lpse
 
-View = Callable[..., HttpResponse]
 T = TypeVar("T")
-
-
-def backoffice(view: View) -> View:
-    """Signed-in only; NotFound from a selector becomes the ordinary 404 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as exc:
-            raise Http404(str(exc)) from exc
-
-    return wrapper
 
 
 def _lpse(request: HttpRequest, slug: str, *, manage: bool = False) -> Lpse:
@@ -65,18 +48,6 @@ def _lpse(request: HttpRequest, slug: str, *, manage: bool = False) -> Lpse:
     )
     request.lpse = lpse  # type: ignore[attr-defined]  # header and footer show this LPSE
     return lpse
-
-
-def _actor(request: HttpRequest) -> User:
-    """The signed-in user (every view here is behind login_required)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The submitted data on POST (even when empty, so an empty form shows its errors)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _submit(
@@ -126,7 +97,7 @@ def lpse_create(request: HttpRequest) -> HttpResponse:
     if not permissions.is_platform_operator(request.user):
         raise Http404()
     form = LpseCreateForm(
-        _posted(request),
+        posted(request),
         initial={
             "working_days": ["0", "1", "2", "3", "4"],
             "working_hours_start": "08:00",
@@ -134,7 +105,7 @@ def lpse_create(request: HttpRequest) -> HttpResponse:
         },
     )
     lpse, status = _submit(
-        request, form, lambda data: services.lpse_create(actor=_actor(request), **data)
+        request, form, lambda data: services.lpse_create(actor=acting_user(request), **data)
     )
     if lpse is not None:
         messages.success(request, _("The LPSE was created with its eight units."))
@@ -165,11 +136,11 @@ def lpse_edit(request: HttpRequest, lpse_slug: str) -> HttpResponse:
     lpse = _lpse(request, lpse_slug, manage=True)
     initial = {name: getattr(lpse, name) for name in LpseProfileForm.base_fields}
     initial["working_days"] = lpse.working_days.split(",")
-    form = LpseProfileForm(_posted(request), initial=initial)
+    form = LpseProfileForm(posted(request), initial=initial)
     saved, status = _submit(
         request,
         form,
-        lambda data: services.lpse_update(actor=_actor(request), lpse=lpse, changes=data),
+        lambda data: services.lpse_update(actor=acting_user(request), lpse=lpse, changes=data),
     )
     if saved is not None:
         messages.success(request, _("The LPSE profile was saved."))
@@ -187,15 +158,17 @@ def lpse_logo(request: HttpRequest, lpse_slug: str) -> HttpResponse:
     if request.POST.get("remove") == "1":
         _act(
             request,
-            lambda: services.lpse_logo_remove(actor=_actor(request), lpse=lpse),
+            lambda: services.lpse_logo_remove(actor=acting_user(request), lpse=lpse),
             _("The logo was removed."),
         )
         return redirect("organizations:lpse_detail", lpse_slug=lpse.slug)
-    form = LogoForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = LogoForm(posted(request), request.FILES if request.method == "POST" else None)
     saved, status = _submit(
         request,
         form,
-        lambda data: services.lpse_logo_set(actor=_actor(request), lpse=lpse, upload=data["logo"]),
+        lambda data: services.lpse_logo_set(
+            actor=acting_user(request), lpse=lpse, upload=data["logo"]
+        ),
     )
     if saved is not None:
         messages.success(request, _("The logo was saved."))
@@ -221,11 +194,11 @@ def holiday_list(request: HttpRequest, lpse_slug: str) -> HttpResponse:
     except ValueError:
         year = clock.now().year
     year = min(max(year, 2000), 2100)
-    form = HolidayForm(_posted(request))
+    form = HolidayForm(posted(request))
     holiday, status = _submit(
         request,
         form,
-        lambda data: services.holiday_add(actor=_actor(request), lpse=lpse, **data),
+        lambda data: services.holiday_add(actor=acting_user(request), lpse=lpse, **data),
     )
     if holiday is not None:
         messages.success(request, _("%(name)s was added to the calendar.") % {"name": holiday.name})
@@ -247,7 +220,7 @@ def holiday_remove(request: HttpRequest, lpse_slug: str, holiday_id: int) -> Htt
     holiday = selectors.access_holiday(user=request.user, lpse=lpse, holiday_id=holiday_id)
     _act(
         request,
-        lambda: services.holiday_remove(actor=_actor(request), holiday=holiday),
+        lambda: services.holiday_remove(actor=acting_user(request), holiday=holiday),
         _("%(name)s was removed from the calendar.") % {"name": holiday.name},
     )
     return redirect(
@@ -297,11 +270,11 @@ def agency_list(request: HttpRequest, lpse_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agency_create(request: HttpRequest, lpse_slug: str) -> HttpResponse:
     lpse = _lpse(request, lpse_slug, manage=True)
-    form = AgencyForm(_posted(request), parents=lpse.agencies.filter(is_active=True))
+    form = AgencyForm(posted(request), parents=lpse.agencies.filter(is_active=True))
     agency, status = _submit(
         request,
         form,
-        lambda data: services.agency_create(actor=_actor(request), lpse=lpse, **data),
+        lambda data: services.agency_create(actor=acting_user(request), lpse=lpse, **data),
     )
     if agency is not None:
         messages.success(request, _("The agency %(name)s was added.") % {"name": agency.name})
@@ -335,13 +308,13 @@ def agency_edit(request: HttpRequest, lpse_slug: str, agency_id: int) -> HttpRes
         user=request.user, lpse=lpse, agency_id=agency_id
     )
     initial = {name: getattr(agency, name) for name in AgencyForm.base_fields}
-    form = AgencyForm(
-        _posted(request), initial=initial, parents=lpse.agencies.exclude(pk=agency.pk)
-    )
+    form = AgencyForm(posted(request), initial=initial, parents=lpse.agencies.exclude(pk=agency.pk))
     saved, status = _submit(
         request,
         form,
-        lambda data: services.agency_update(actor=_actor(request), agency=agency, changes=data),
+        lambda data: services.agency_update(
+            actor=acting_user(request), agency=agency, changes=data
+        ),
     )
     if saved is not None:
         messages.success(request, _("The agency was saved."))
@@ -366,7 +339,7 @@ def agency_set_active(
     service = services.agency_reactivate if active else services.agency_deactivate
     _act(
         request,
-        lambda: service(actor=_actor(request), agency=agency),
+        lambda: service(actor=acting_user(request), agency=agency),
         _("The agency was reactivated.") if active else _("The agency was deactivated."),
     )
     return redirect("organizations:agency_detail", lpse_slug=lpse.slug, agency_id=agency.pk)
@@ -382,11 +355,11 @@ def work_unit_create(request: HttpRequest, lpse_slug: str, agency_id: int) -> Ht
     agency = selectors.access_agency(user=request.user, lpse=lpse, agency_id=agency_id)
     if not permissions.can_manage_work_units(request.user, agency):
         raise Http404()
-    form = WorkUnitForm(_posted(request))
+    form = WorkUnitForm(posted(request))
     unit, status = _submit(
         request,
         form,
-        lambda data: services.work_unit_create(actor=_actor(request), agency=agency, **data),
+        lambda data: services.work_unit_create(actor=acting_user(request), agency=agency, **data),
     )
     if unit is not None:
         messages.success(request, _("The work unit was added."))
@@ -407,12 +380,14 @@ def work_unit_edit(request: HttpRequest, lpse_slug: str, work_unit_id: int) -> H
         user=request.user, lpse=lpse, work_unit_id=work_unit_id
     )
     form = WorkUnitForm(
-        _posted(request), initial={"code": unit.code, "name": unit.name, "address": unit.address}
+        posted(request), initial={"code": unit.code, "name": unit.name, "address": unit.address}
     )
     saved, status = _submit(
         request,
         form,
-        lambda data: services.work_unit_update(actor=_actor(request), work_unit=unit, changes=data),
+        lambda data: services.work_unit_update(
+            actor=acting_user(request), work_unit=unit, changes=data
+        ),
     )
     if saved is not None:
         messages.success(request, _("The work unit was saved."))
@@ -435,7 +410,7 @@ def work_unit_set_active(
     service = services.work_unit_reactivate if active else services.work_unit_deactivate
     _act(
         request,
-        lambda: service(actor=_actor(request), work_unit=unit),
+        lambda: service(actor=acting_user(request), work_unit=unit),
         _("The work unit was reactivated.") if active else _("The work unit was deactivated."),
     )
     return redirect("organizations:agency_detail", lpse_slug=lpse.slug, agency_id=unit.agency_id)
@@ -464,11 +439,11 @@ def lpse_units(request: HttpRequest, lpse_slug: str) -> HttpResponse:
 def staff_assign(request: HttpRequest, lpse_slug: str, unit_id: int) -> HttpResponse:
     lpse = _lpse(request, lpse_slug, manage=True)
     unit = selectors.access_lpse_unit_for_management(user=request.user, lpse=lpse, unit_id=unit_id)
-    form = StaffAssignForm(_posted(request))
+    form = StaffAssignForm(posted(request))
     placement, status = _submit(
         request,
         form,
-        lambda data: services.staff_assign(actor=_actor(request), unit=unit, **data),
+        lambda data: services.staff_assign(actor=acting_user(request), unit=unit, **data),
     )
     if placement is not None:
         messages.success(
@@ -492,11 +467,11 @@ def staff_end(request: HttpRequest, lpse_slug: str, placement_id: int) -> HttpRe
     placement = selectors.access_staff_assignment_for_management(
         user=request.user, lpse=lpse, placement_id=placement_id
     )
-    form = StaffEndForm(_posted(request))
+    form = StaffEndForm(posted(request))
     ended, status = _submit(
         request,
         form,
-        lambda data: services.staff_end(actor=_actor(request), placement=placement, **data),
+        lambda data: services.staff_end(actor=acting_user(request), placement=placement, **data),
     )
     if ended is not None:
         messages.success(

@@ -9,6 +9,7 @@ with one entry per problem under `fields`, keyed "<stage code>.<starts_at|ends_a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -307,6 +308,19 @@ class GuaranteeIn(InputSchema):
     notes: str = Field("", max_length=300)
 
 
+def _replace_rows(
+    request: HttpRequest,
+    tender_id: int,
+    payload: Sequence[InputSchema],
+    replace: Callable[..., object],
+) -> Tender:
+    """Replace one list of the set-up (requirements, required documents, guarantees) with the
+    rows sent, through its service `replace(actor=, tender=, items=)`."""
+    tender = _tender(request, tender_id)
+    replace(actor=_user(request), tender=tender, items=[i.model_dump() for i in payload])
+    return _fresh(tender)
+
+
 @router.put(
     "/committee/tenders/{tender_id}/requirements",
     response={200: TenderSetupOut, **error_responses(400, 401, 403, 404, 409)},
@@ -316,11 +330,7 @@ class GuaranteeIn(InputSchema):
 def committee_tender_requirements(
     request: HttpRequest, tender_id: int, payload: list[RequirementIn]
 ) -> Tender:
-    tender = _tender(request, tender_id)
-    services.tender_set_requirements(
-        actor=_user(request), tender=tender, items=[i.model_dump() for i in payload]
-    )
-    return _fresh(tender)
+    return _replace_rows(request, tender_id, payload, services.tender_set_requirements)
 
 
 @router.put(
@@ -332,11 +342,7 @@ def committee_tender_requirements(
 def committee_tender_required_documents(
     request: HttpRequest, tender_id: int, payload: list[RequiredDocumentIn]
 ) -> Tender:
-    tender = _tender(request, tender_id)
-    services.tender_set_required_documents(
-        actor=_user(request), tender=tender, items=[i.model_dump() for i in payload]
-    )
-    return _fresh(tender)
+    return _replace_rows(request, tender_id, payload, services.tender_set_required_documents)
 
 
 @router.put(
@@ -348,11 +354,7 @@ def committee_tender_required_documents(
 def committee_tender_guarantees(
     request: HttpRequest, tender_id: int, payload: list[GuaranteeIn]
 ) -> Tender:
-    tender = _tender(request, tender_id)
-    services.tender_set_guarantees(
-        actor=_user(request), tender=tender, items=[i.model_dump() for i in payload]
-    )
-    return _fresh(tender)
+    return _replace_rows(request, tender_id, payload, services.tender_set_guarantees)
 
 
 class WindowIn(InputSchema):

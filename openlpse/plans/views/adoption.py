@@ -11,18 +11,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openlpse.core import errors
 from openlpse.core.forms import form_refused
+from openlpse.core.pages import acting_user, backoffice, posted
 from openlpse.plans import permissions, selectors
 from openlpse.plans.enums import AdoptionPlanStatus
 from openlpse.plans.forms import AdoptionDecisionForm, AdoptionPlanForm
 from openlpse.plans.models import AdoptionPlan
 from openlpse.plans.services import adoption as services
-from openlpse.plans.views.rup import actor_of, backoffice, posted
 
 
 @backoffice
 @require_http_methods(["GET"])
 def adoption_list(request: HttpRequest) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     writer_agencies = selectors.adoption_writer_agencies(user=user)
     plans = list(selectors.adoption_plans_visible(user=user))
     if not writer_agencies and not plans and not selectors.plans_to_decide(user=user).exists():
@@ -35,7 +35,7 @@ def adoption_list(request: HttpRequest) -> HttpResponse:
 
 
 def _save(request: HttpRequest, plan: AdoptionPlan | None) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     if plan is None:
         agencies = selectors.adoption_writer_agencies(user=user)
         if not agencies:
@@ -85,8 +85,8 @@ def adoption_create(request: HttpRequest) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def adoption_update(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.access_adoption_plan(user=actor_of(request), plan_id=plan_id)
-    if not permissions.can_write_adoption_plan(actor_of(request), plan.agency):
+    plan = selectors.access_adoption_plan(user=acting_user(request), plan_id=plan_id)
+    if not permissions.can_write_adoption_plan(acting_user(request), plan.agency):
         raise Http404()
     return _save(request, plan)
 
@@ -99,7 +99,7 @@ def _detail(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     request.lpse = plan.lpse  # type: ignore[attr-defined]
     can_write = permissions.can_write_adoption_plan(user, plan.agency)
     can_decide = permissions.can_decide_adoption_plan(user, plan)
@@ -119,14 +119,14 @@ def _detail(
 @backoffice
 @require_http_methods(["GET"])
 def adoption_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.access_adoption_plan(user=actor_of(request), plan_id=plan_id)
+    plan = selectors.access_adoption_plan(user=acting_user(request), plan_id=plan_id)
     return _detail(request, plan)
 
 
 @backoffice
 @require_POST
 def adoption_propose(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     plan = selectors.access_adoption_plan(user=user, plan_id=plan_id)
     try:
         services.adoption_plan_propose(actor=user, plan=plan)
@@ -139,7 +139,7 @@ def adoption_propose(request: HttpRequest, plan_id: int) -> HttpResponse:
 @backoffice
 @require_POST
 def adoption_decide(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     plan = selectors.access_adoption_plan(user=user, plan_id=plan_id)
     form = AdoptionDecisionForm(request.POST)
     if not form.is_valid():

@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from openlpse.core import errors
+from openlpse.core.pages import query_without
 from openlpse.organizations.models import Agency, Lpse
 from openlpse.plans import selectors
 from openlpse.plans.forms import PublicRupFilterForm
-from openlpse.plans.views.rup import query_without
 
 PAGE_SIZE = 25
 

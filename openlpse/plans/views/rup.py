@@ -3,23 +3,19 @@ withdraw and import. Thin views: rules in plans.services, visibility in plans.se
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openlpse.accounts.models.user import User
 from openlpse.core import errors
 from openlpse.core.forms import form_refused
+from openlpse.core.pages import acting_user, backoffice, posted, query_without
 from openlpse.core.templatetags.openlpse import rupiah
 from openlpse.plans import permissions, selectors
 from openlpse.plans.enums import RupStatus
@@ -35,38 +31,6 @@ from openlpse.plans.services import imports as import_services
 from openlpse.plans.services import rup as rup_services
 
 PAGE_SIZE = 50
-View = Callable[..., HttpResponseBase]
-
-
-def backoffice(view: View) -> View:
-    """Signed-in only; NotFound from a selector becomes the ordinary 404 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as exc:
-            raise Http404(str(exc)) from exc
-
-    return wrapper
-
-
-def actor_of(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def query_without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 def _initial_of(item: RupItem) -> dict[str, Any]:
@@ -79,7 +43,7 @@ def _initial_of(item: RupItem) -> dict[str, Any]:
 @backoffice
 @require_http_methods(["GET"])
 def rup_list(request: HttpRequest) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     scopes = selectors.planner_scopes(user=user)
     items = selectors.rup_items_for_planner(user=user)
     if not scopes and not items.exists():
@@ -103,7 +67,7 @@ def rup_list(request: HttpRequest) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def rup_create(request: HttpRequest) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     scopes = selectors.planner_scopes(user=user)
     if not scopes:
         raise Http404()
@@ -143,7 +107,7 @@ def _shown(name: str, value: Any) -> Any:
 @backoffice
 @require_http_methods(["GET"])
 def rup_detail(request: HttpRequest, rup_id: int) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     item = selectors.access_rup(user=user, rup_id=rup_id)
     request.lpse = item.lpse  # type: ignore[attr-defined]
     can_write = permissions.can_write_rup(user, item)
@@ -172,7 +136,7 @@ def rup_detail(request: HttpRequest, rup_id: int) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def rup_update(request: HttpRequest, rup_id: int) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     item = selectors.access_rup(user=user, rup_id=rup_id)
     if not permissions.can_write_rup(user, item):
         raise Http404()
@@ -230,7 +194,7 @@ def _detail_refused(
 @backoffice
 @require_POST
 def rup_announce(request: HttpRequest, rup_id: int) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     item = selectors.access_rup(user=user, rup_id=rup_id)
     if not permissions.can_write_rup(user, item):
         raise Http404()
@@ -248,7 +212,7 @@ def rup_announce(request: HttpRequest, rup_id: int) -> HttpResponse:
 @backoffice
 @require_POST
 def rup_withdraw(request: HttpRequest, rup_id: int) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     item = selectors.access_rup(user=user, rup_id=rup_id)
     if not permissions.can_write_rup(user, item):
         raise Http404()
@@ -266,7 +230,7 @@ def rup_withdraw(request: HttpRequest, rup_id: int) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def rup_import(request: HttpRequest) -> HttpResponse:
-    user = actor_of(request)
+    user = acting_user(request)
     agencies = selectors.planner_agencies(user=user)
     if not agencies:
         raise Http404()
@@ -295,7 +259,7 @@ def rup_import(request: HttpRequest) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET"])
 def rup_import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
-    result = selectors.access_rup_import(user=actor_of(request), import_id=import_id)
+    result = selectors.access_rup_import(user=acting_user(request), import_id=import_id)
     rows = result.report
     context = {
         "result": result,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from openlpse.core import clock, errors
 from openlpse.core.notifications import Message, notify
@@ -25,6 +26,17 @@ def lock_tender(tender: Tender | int) -> Tender:
     if locked is None:
         raise errors.NotFound()
     return locked
+
+
+def required_text(value: str, *, field: str, max_length: int, missing: str) -> str:
+    """`value` with its runs of white space folded to one space; a field error on `field` when
+    nothing is left (saying `missing`) or when it is longer than `max_length`."""
+    text = " ".join((value or "").split())
+    if not text:
+        raise errors.field_error(field, missing)
+    if len(text) > max_length:
+        raise errors.field_error(field, _("Use at most %(max)d characters.") % {"max": max_length})
+    return text
 
 
 def touch_public(tender: Tender) -> None:

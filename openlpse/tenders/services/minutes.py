@@ -13,7 +13,6 @@ It is generated in Indonesian, the language of the official record.
 
 from __future__ import annotations
 
-import io
 from html import escape
 from typing import Any
 
@@ -25,15 +24,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from openlpse.accounts.models import User
 from openlpse.core import audit, clock, errors
 from openlpse.core.notifications import Message
+from openlpse.core.pdf import a4_pdf
 from openlpse.core.storage import file_store
 from openlpse.core.templatetags.openlpse import rupiah
 from openlpse.core.timezones import local_datetime_label
@@ -334,33 +332,9 @@ def _render(
         "stage": stage.code,
         "version": version,
     }
-
-    def on_page(canvas: Canvas, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7)
-        canvas.drawString(doc.leftMargin, 12 * mm, footer)
-        canvas.drawRightString(
-            A4[0] - doc.rightMargin, 12 * mm, _("Page %(page)d") % {"page": doc.page}
-        )
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=22 * mm,
-        title=_("Minutes of the explanation (BAPP)"),
-        subject=footer,
-        creator="OpenLPSE",
-        author="OpenLPSE",
-        invariant=1,
-        pageCompression=0,
+    return a4_pdf(
+        story, title=_("Minutes of the explanation (BAPP)"), subject=footer, footer=footer
     )
-    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
 
 
 def stage_for_minutes(tender: Tender) -> list[TenderStage]:

@@ -37,6 +37,7 @@ from openlpse.tenders.enums import (
 from openlpse.tenders.models import HpsItem, Package, PackageLocation
 from openlpse.tenders.permissions import holds_role_in_agency
 from openlpse.tenders.selectors_packages import ppk_work_units, ulp_heads_of
+from openlpse.tenders.services.common import required_text
 
 NAME_MAX = 300
 HPS_ROWS_MAX = 500
@@ -736,15 +737,12 @@ def package_return(*, actor: User, package: Package, reason: str) -> Package:
         raise errors.PermissionDenied(
             _("Only the head of the procurement unit the package was sent to can return it.")
         )
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise errors.field_error(
-            "reason", _("Say why the package goes back to the PPK and what to change.")
-        )
-    if len(reason) > RETURN_REASON_MAX:
-        raise errors.field_error(
-            "reason", _("Use at most %(max)d characters.") % {"max": RETURN_REASON_MAX}
-        )
+    reason = required_text(
+        reason,
+        field="reason",
+        max_length=RETURN_REASON_MAX,
+        missing=_("Say why the package goes back to the PPK and what to change."),
+    )
     with transaction.atomic():
         locked = lock_package(package)
         if locked.status != PackageStatus.SENT:

@@ -31,6 +31,7 @@ from openlpse.tenders import permissions, permissions_packages
 from openlpse.tenders.enums import PackageStatus, TenderStatus
 from openlpse.tenders.models import Package, PokjaMember, Tender
 from openlpse.tenders.permissions import holds_role_in_agency
+from openlpse.tenders.services.common import required_text
 from openlpse.tenders.services.packages import lock_package, package_url
 
 MIN_MEMBERS = 3
@@ -157,17 +158,12 @@ def check_composition(*, package: Package, members: Sequence[User], chair: User 
 
 
 def _clean_sk(sk_number: str) -> str:
-    sk = " ".join((sk_number or "").split())
-    if not sk:
-        raise errors.field_error(
-            "sk_number",
-            _("Enter the number of the assignment letter (SK) of the Pokja."),
-        )
-    if len(sk) > SK_MAX:
-        raise errors.field_error(
-            "sk_number", _("Use at most %(max)d characters.") % {"max": SK_MAX}
-        )
-    return sk
+    return required_text(
+        sk_number,
+        field="sk_number",
+        max_length=SK_MAX,
+        missing=_("Enter the number of the assignment letter (SK) of the Pokja."),
+    )
 
 
 def _require_head(actor: Any, package: Package) -> None:
@@ -264,15 +260,12 @@ def pokja_replace_member(
     must approve the set-up too); after it, it is allowed and logged, and the registered
     hooks re-split the committee key (issue 5)."""
     _require_head(actor, package)
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise errors.field_error(
-            "reason", _("Give the reason for replacing the member; it is kept in the record.")
-        )
-    if len(reason) > REASON_MAX:
-        raise errors.field_error(
-            "reason", _("Use at most %(max)d characters.") % {"max": REASON_MAX}
-        )
+    reason = required_text(
+        reason,
+        field="reason",
+        max_length=REASON_MAX,
+        missing=_("Give the reason for replacing the member; it is kept in the record."),
+    )
     with transaction.atomic():
         locked = lock_package(package)
         if locked.status != PackageStatus.ASSIGNED:

@@ -5,11 +5,9 @@ tenders.services.documents / .addenda, visibility in tenders.selectors_documents
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from openlpse.core import errors
 from openlpse.core.forms import error_status, form_refused
+from openlpse.core.pages import backoffice
 from openlpse.core.request_context import client_ip
 from openlpse.tenders import permissions_documents as perms
 from openlpse.tenders import selectors_documents as selectors
@@ -29,22 +28,7 @@ from openlpse.tenders.permissions import is_committee_member, is_ppk_of
 from openlpse.tenders.services import addenda as addenda_services
 from openlpse.tenders.services import documents as document_services
 
-View = Callable[..., HttpResponseBase]
 LOG_PAGE_SIZE = 50
-
-
-def backoffice(view: View) -> View:
-    """Signed-in only; NotFound from a selector becomes the ordinary 404 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as exc:
-            raise Http404(str(exc)) from exc
-
-    return wrapper
 
 
 def kinds_for(tender: Tender) -> list[str]:

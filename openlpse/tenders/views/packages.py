@@ -6,11 +6,9 @@ tenders.selectors_packages."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from openlpse.accounts.models.user import User
 from openlpse.core import errors
 from openlpse.core.forms import error_status, form_refused
+from openlpse.core.pages import acting_user, backoffice, posted, query_without
 from openlpse.core.storage import file_response
 from openlpse.plans.models import RupItem
 from openlpse.tenders import permissions, permissions_packages
@@ -43,39 +42,6 @@ from openlpse.tenders.services import pokja as pokja_services
 
 PAGE_SIZE = 50
 
-View = Callable[..., HttpResponseBase]
-
-
-def backoffice(view: View) -> View:
-    """Signed-in only; NotFound from a selector becomes the ordinary 404 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as exc:
-            raise Http404(str(exc)) from exc
-
-    return wrapper
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
-
 
 def _package(request: HttpRequest, package_id: int) -> Package:
     package = reads.access_package(user=request.user, package_id=package_id)
@@ -85,7 +51,7 @@ def _package(request: HttpRequest, package_id: int) -> Package:
 
 def _list_page(request: HttpRequest, packages: Any, template: str, **extra: Any) -> HttpResponse:
     page = Paginator(packages, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": _query_without(request, "page"), **extra}
+    context = {"page": page, "query": query_without(request, "page"), **extra}
     return render(request, template, context)
 
 
@@ -99,6 +65,23 @@ def _filters(request: HttpRequest) -> tuple[PackageFilterForm, dict[str, str]]:
     }
 
 
+def _filtered_list(
+    request: HttpRequest,
+    *,
+    allowed: Callable[[User], bool],
+    packages_for: Callable[..., Any],
+    mode: str,
+) -> HttpResponse:
+    """A role's package list with the filter form: 404 unless `allowed(user)`, else the page of
+    `packages_for(user=, status=, query=, sort=)`."""
+    user = acting_user(request)
+    if not allowed(user):
+        raise Http404()
+    form, filters = _filters(request)
+    packages = packages_for(user=user, **filters)
+    return _list_page(request, packages, "tenders/packages/list.html", form=form, mode=mode)
+
+
 # --- lists --------------------------------------------------------------------------------------
 
 
@@ -106,31 +89,31 @@ def _filters(request: HttpRequest) -> tuple[PackageFilterForm, dict[str, str]]:
 @require_http_methods(["GET"])
 def package_list(request: HttpRequest) -> HttpResponse:
     """The PPK's packages."""
-    user = _actor(request)
-    if not permissions_packages.is_any_ppk(user):
-        raise Http404()
-    form, filters = _filters(request)
-    packages = reads.packages_for_ppk(user=user, **filters)
-    return _list_page(request, packages, "tenders/packages/list.html", form=form, mode="ppk")
+    return _filtered_list(
+        request,
+        allowed=permissions_packages.is_any_ppk,
+        packages_for=reads.packages_for_ppk,
+        mode="ppk",
+    )
 
 
 @backoffice
 @require_http_methods(["GET"])
 def package_incoming(request: HttpRequest) -> HttpResponse:
     """Packages sent to the procurement units the user heads."""
-    user = _actor(request)
-    if not permissions_packages.is_any_ulp_head(user):
-        raise Http404()
-    form, filters = _filters(request)
-    packages = reads.packages_for_ulp_head(user=user, **filters)
-    return _list_page(request, packages, "tenders/packages/list.html", form=form, mode="ulp")
+    return _filtered_list(
+        request,
+        allowed=permissions_packages.is_any_ulp_head,
+        packages_for=reads.packages_for_ulp_head,
+        mode="ulp",
+    )
 
 
 @backoffice
 @require_http_methods(["GET"])
 def package_committee(request: HttpRequest) -> HttpResponse:
     """Packages where the user is on the Pokja or is the Pejabat Pengadaan."""
-    packages = reads.packages_for_committee(user=_actor(request))
+    packages = reads.packages_for_committee(user=acting_user(request))
     return _list_page(request, packages, "tenders/packages/list.html", mode="committee")
 
 
@@ -141,7 +124,7 @@ def package_committee(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def package_create(request: HttpRequest) -> HttpResponse:
     """Step 1: choose an announced RUP item; step 2: the package's details."""
-    user = _actor(request)
+    user = acting_user(request)
     if not permissions_packages.is_any_ppk(user):
         raise Http404()
     available = reads.rup_items_for_package(user=user)
@@ -157,7 +140,7 @@ def package_create(request: HttpRequest) -> HttpResponse:
         )
     units = [] if item.work_unit_id else reads.ppk_work_units(user=user, agency=item.agency)
     form = PackageForm(
-        _posted(request),
+        posted(request),
         work_units=units,
         initial={"name": item.name, "contract_type": "harga_satuan"},
     )
@@ -192,7 +175,7 @@ def package_create(request: HttpRequest) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET"])
 def package_detail(request: HttpRequest, package_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     package = _package(request, package_id)
     context = {
         "package": package,
@@ -218,7 +201,7 @@ def _editable(request: HttpRequest, package_id: int) -> Package:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def package_edit(request: HttpRequest, package_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     package = _editable(request, package_id)
     initial = {
         "name": package.name,
@@ -226,7 +209,7 @@ def package_edit(request: HttpRequest, package_id: int) -> HttpResponse:
         "business_qualification": package.business_qualification,
         "description": package.description,
     }
-    form = PackageForm(_posted(request), initial=initial)
+    form = PackageForm(posted(request), initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
@@ -268,7 +251,7 @@ def _used_rows(formset: Any) -> list[int]:
 @require_http_methods(["GET", "POST"])
 def package_hps(request: HttpRequest, package_id: int) -> HttpResponse:
     """The itemised HPS with a live total next to the pagu (static/tenders/packages/hps.js)."""
-    user = _actor(request)
+    user = acting_user(request)
     package = _editable(request, package_id)
     initial = [
         {
@@ -280,7 +263,7 @@ def package_hps(request: HttpRequest, package_id: int) -> HttpResponse:
         }
         for row in package.hps_items.order_by("position")
     ]
-    formset = HpsFormSet(_posted(request), initial=initial, prefix="hps")
+    formset = HpsFormSet(posted(request), initial=initial, prefix="hps")
     problems: list[str] = []
     status = 200
     if request.method == "POST":
@@ -302,13 +285,13 @@ def package_hps(request: HttpRequest, package_id: int) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def package_locations(request: HttpRequest, package_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     package = _editable(request, package_id)
     initial = [
         {"province": x.province, "city": x.city, "detail": x.detail}
         for x in package.locations.all()
     ]
-    formset = LocationFormSet(_posted(request), initial=initial, prefix="loc")
+    formset = LocationFormSet(posted(request), initial=initial, prefix="loc")
     problems: list[str] = []
     status = 200
     if request.method == "POST":
@@ -332,10 +315,10 @@ def package_locations(request: HttpRequest, package_id: int) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def package_documents(request: HttpRequest, package_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     package = _editable(request, package_id)
     form = DocumentForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         initial={"which": request.GET.get("which", "kak")},
     )
@@ -378,10 +361,10 @@ def package_document(request: HttpRequest, package_id: int, which: str) -> HttpR
 @backoffice
 @require_http_methods(["GET", "POST"])
 def package_send(request: HttpRequest, package_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     package = _editable(request, package_id)
     form = SendForm(
-        _posted(request),
+        posted(request),
         agencies=reads.ulp_agencies_for(package),
         officers=reads.pejabat_pengadaan_for(package),
         initial={"target": "ulp"},
@@ -415,9 +398,9 @@ def _headed(request: HttpRequest, package_id: int) -> Package:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def package_return(request: HttpRequest, package_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     package = _headed(request, package_id)
-    form = ReasonForm(_posted(request))
+    form = ReasonForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -439,9 +422,9 @@ def package_return(request: HttpRequest, package_id: int) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def package_pokja_assign(request: HttpRequest, package_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     package = _headed(request, package_id)
-    form = PokjaAssignForm(_posted(request), candidates=reads.pokja_candidates(package))
+    form = PokjaAssignForm(posted(request), candidates=reads.pokja_candidates(package))
     status = 200
     if request.method == "POST":
         status = 400
@@ -468,13 +451,13 @@ def package_pokja_assign(request: HttpRequest, package_id: int) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def package_pokja_replace(request: HttpRequest, package_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     package = _headed(request, package_id)
     members = [m.user for m in reads.active_members(package)]
     taken = {u.pk for u in members}
     candidates = [u for u in reads.pokja_candidates(package) if u.pk not in taken]
     form = PokjaReplaceForm(
-        _posted(request),
+        posted(request),
         members=members,
         candidates=candidates,
         initial={"member": request.GET.get("member", "")},

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from openlpse.core import clock, errors, portal
 from openlpse.core.forms import apply_domain_error
+from openlpse.core.pages import query_without
 from openlpse.organizations.models import Agency, Lpse
 from openlpse.tenders import selectors_public
 from openlpse.tenders.forms_public import PublicTenderFilterForm
@@ -35,13 +36,6 @@ COLUMNS = [
     ("year", _("Fiscal year")),
     ("announced", _("Announced")),
 ]
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 @require_safe
@@ -99,8 +93,8 @@ def public_list(request: HttpRequest, lpse_slug: str | None = None) -> HttpRespo
         "here": here,
         "sort": filters.sort,
         "columns": COLUMNS,
-        "query": _query_without(request, "page"),
-        "sort_query": _query_without(request, "page", "sort"),
+        "query": query_without(request, "page"),
+        "sort_query": query_without(request, "page", "sort"),
     }
     return render(request, "tenders/public/list.html", context)
 

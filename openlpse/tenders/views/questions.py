@@ -10,12 +10,9 @@ tenders.services.questions and .minutes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openlpse.accounts.models.user import User
 from openlpse.core import clock, errors
 from openlpse.core.forms import form_refused
+from openlpse.core.pages import acting_user, backoffice, posted
 from openlpse.core.storage import file_response
 from openlpse.tenders import selectors_questions as selectors
 from openlpse.tenders import windows
@@ -40,28 +38,6 @@ from openlpse.tenders.models import Tender
 from openlpse.tenders.permissions import can_run
 from openlpse.tenders.services import minutes as minutes_services
 from openlpse.tenders.services import questions as services
-
-View = Callable[..., HttpResponseBase]
-
-
-def backoffice(view: View) -> View:
-    """Signed-in only; NotFound from a selector becomes the ordinary 404 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as exc:
-            raise Http404(str(exc)) from exc
-
-    return wrapper
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _extend_url(tender: Tender, code: str) -> str | None:
@@ -116,7 +92,7 @@ def _committee_context(request: HttpRequest, tender: Tender, user: User) -> dict
 @backoffice
 @require_http_methods(["GET"])
 def qa_committee(request: HttpRequest, tender_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     tender = selectors.access_tender_for_qa_committee(user=user, tender_id=tender_id)
     request.lpse = tender.lpse  # type: ignore[attr-defined]
     context = _committee_context(request, tender, user)
@@ -126,15 +102,13 @@ def qa_committee(request: HttpRequest, tender_id: int) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def qa_answer(request: HttpRequest, tender_id: int, question_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     question = selectors.access_question(user=user, question_id=question_id)
     if question.tender_id != tender_id:
         raise Http404()
     tender = question.tender
     request.lpse = tender.lpse  # type: ignore[attr-defined]
-    form = AnswerForm(
-        request.POST if request.method == "POST" else None, initial={"answer": question.answer}
-    )
+    form = AnswerForm(posted(request), initial={"answer": question.answer})
     status = 200
     if request.method == "POST":
         status = 400
@@ -161,7 +135,7 @@ def qa_answer(request: HttpRequest, tender_id: int, question_id: int) -> HttpRes
 @backoffice
 @require_POST
 def qa_minutes_generate(request: HttpRequest, tender_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     tender = selectors.access_tender_for_qa_committee(user=user, tender_id=tender_id)
     try:
         minutes = minutes_services.minutes_generate(
@@ -192,12 +166,12 @@ def qa_minutes_download(request: HttpRequest, tender_id: int, minutes_id: int) -
 @backoffice
 @require_http_methods(["GET", "POST"])
 def qa_vendor(request: HttpRequest, tender_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     tender, _participant = selectors.access_tender_for_qa_participant(
         user=user, tender_id=tender_id
     )
     request.lpse = tender.lpse  # type: ignore[attr-defined]
-    form = QuestionForm(request.POST if request.method == "POST" else None)
+    form = QuestionForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400

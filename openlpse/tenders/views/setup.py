@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +22,7 @@ from openlpse.accounts.models.user import User
 from openlpse.core import clock, errors
 from openlpse.core.calendar import WorkingCalendar
 from openlpse.core.forms import error_status, form_refused
+from openlpse.core.pages import acting_user, backoffice, posted
 from openlpse.core.timezones import zone_abbreviation
 from openlpse.tenders import permissions_setup as perms
 from openlpse.tenders import schedule, sealing, selectors_setup
@@ -56,35 +54,11 @@ from openlpse.vendors.models import Vendor
 
 PAGE_SIZE = 50
 
-View = Callable[..., HttpResponseBase]
-
-
-def backoffice(view: View) -> View:
-    """Signed-in only; NotFound from a selector becomes the ordinary 404 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as exc:
-            raise Http404(str(exc)) from exc
-
-    return wrapper
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
 
 def _tender(request: HttpRequest, tender_id: int) -> Tender:
-    tender = selectors_setup.access_tender_for_committee(user=_actor(request), tender_id=tender_id)
+    tender = selectors_setup.access_tender_for_committee(
+        user=acting_user(request), tender_id=tender_id
+    )
     request.lpse = tender.lpse  # type: ignore[attr-defined]
     return tender
 
@@ -102,7 +76,7 @@ def _messages_of(error: errors.DomainError) -> list[str]:
 @require_http_methods(["GET"])
 def setup_my_tenders(request: HttpRequest) -> HttpResponse:
     """The committee's tenders (any status) and the packages waiting for their tender."""
-    user = _actor(request)
+    user = acting_user(request)
     status = request.GET.get("status", "")
     if status not in TenderStatus.values:
         status = ""
@@ -121,14 +95,14 @@ def setup_my_tenders(request: HttpRequest) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def setup_create(request: HttpRequest, package_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     package = selectors_setup.access_package_for_tender(user=user, package_id=package_id)
     methods: list[str] = (
         [str(TenderMethod.PENGADAAN_LANGSUNG)]
         if package.selection_unit == SelectionUnit.PEJABAT_PENGADAAN
         else [m for m in TenderMethod.values if m in TENDER_METHODS]
     )
-    form = TenderCreateForm(_posted(request), methods=methods)
+    form = TenderCreateForm(posted(request), methods=methods)
     status = 200
     if request.method == "POST":
         status = 400
@@ -177,7 +151,7 @@ def _schedule_rows(
 @backoffice
 @require_http_methods(["GET"])
 def setup_detail(request: HttpRequest, tender_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     tender = _tender(request, tender_id)
     now = clock.now()
     problems = (
@@ -229,7 +203,7 @@ def _invitable_vendors(tender: Tender) -> Any:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def setup_edit(request: HttpRequest, tender_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     tender = _tender(request, tender_id)
     if not perms.can_edit_setup(user, tender):
         raise Http404()
@@ -242,7 +216,7 @@ def setup_edit(request: HttpRequest, tender_id: int) -> HttpResponse:
         "bid_validity_days": tender.bid_validity_days,
         "invited_vendor": tender.invited_vendor_id,
     }
-    form = SetupForm(_posted(request), initial=initial, vendors=_invitable_vendors(tender))
+    form = SetupForm(posted(request), initial=initial, vendors=_invitable_vendors(tender))
     status = 200
     if request.method == "POST":
         status = 400
@@ -285,13 +259,13 @@ def _formset_page(
     key: str,
     form_kwargs: Callable[[Tender], dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     tender = _tender(request, tender_id)
     if not perms.can_edit_setup(user, tender):
         raise Http404()
     kwargs = form_kwargs(tender) if form_kwargs else {}
     formset = formset_class(
-        _posted(request), initial=initial(tender), prefix="rows", form_kwargs=kwargs
+        posted(request), initial=initial(tender), prefix="rows", form_kwargs=kwargs
     )
     refusals: list[str] = []
     status = 200
@@ -413,7 +387,7 @@ def setup_schedule(request: HttpRequest, tender_id: int) -> HttpResponse:
     problem explained next to its row. Before the announcement it sets the draft schedule
     (`?mulai=` fills the default layout from that start); after, it makes a schedule change with
     a reason."""
-    user = _actor(request)
+    user = acting_user(request)
     tender = _tender(request, tender_id)
     draft = perms.can_edit_setup(user, tender)
     if not draft and not perms.can_change_schedule(user, tender):
@@ -445,7 +419,7 @@ def setup_schedule(request: HttpRequest, tender_id: int) -> HttpResponse:
             initial[stage_field(code, "starts_at")] = start
             initial[stage_field(code, "ends_at")] = end
         form = ScheduleForm(
-            _posted(request),
+            posted(request),
             initial=initial,
             stages=stages,
             names=names,
@@ -525,7 +499,7 @@ def _rule_text(definition: Any, names: dict[str, str]) -> str:
 @backoffice
 @require_POST
 def setup_approve(request: HttpRequest, tender_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     tender = _tender(request, tender_id)
     try:
         services.tender_approve(actor=user, tender=tender)
@@ -543,7 +517,7 @@ def setup_approve(request: HttpRequest, tender_id: int) -> HttpResponse:
 @backoffice
 @require_POST
 def setup_announce(request: HttpRequest, tender_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     tender = _tender(request, tender_id)
     try:
         services.tender_announce(actor=user, tender=tender)
@@ -561,7 +535,7 @@ def setup_announce(request: HttpRequest, tender_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def setup_stage_extend(request: HttpRequest, tender_id: int, code: str) -> HttpResponse:
     """Extend a running stage (e.g. pemberian penjelasan, linked from the Q&A page)."""
-    user = _actor(request)
+    user = acting_user(request)
     tender = _tender(request, tender_id)
     if not perms.can_change_schedule(user, tender):
         raise Http404()
@@ -571,7 +545,7 @@ def setup_stage_extend(request: HttpRequest, tender_id: int, code: str) -> HttpR
     name = stage_names(tender.method, lpse=tender.lpse).get(code, code)
     status = 200
     with timezone.override(tender.lpse.time_zone):
-        form = ExtendForm(_posted(request), initial={"new_end": stage.ends_at})
+        form = ExtendForm(posted(request), initial={"new_end": stage.ends_at})
         if request.method == "POST":
             status = 400
             if form.is_valid():
@@ -606,12 +580,12 @@ def setup_stage_extend(request: HttpRequest, tender_id: int, code: str) -> HttpR
 @require_http_methods(["GET", "POST"])
 def setup_cancel(request: HttpRequest, tender_id: int) -> HttpResponse:
     """Tender batal, for the committee chair or the PA/KPA of the agency."""
-    user = _actor(request)
+    user = acting_user(request)
     tender = selectors_setup.access_tender_for_cancel(user=user, tender_id=tender_id)
     request.lpse = tender.lpse  # type: ignore[attr-defined]
     if not perms.can_cancel(user, tender):
         raise Http404()
-    form = ReasonForm(_posted(request))
+    form = ReasonForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400

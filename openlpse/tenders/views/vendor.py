@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from openlpse.core import clock, errors
 from openlpse.core.forms import error_status
+from openlpse.core.pages import backoffice, query_without
 from openlpse.core.request_context import client_ip
 from openlpse.organizations.models import Lpse
 from openlpse.tenders import selectors_documents, selectors_vendor, windows
@@ -26,7 +27,6 @@ from openlpse.tenders.labels import stage_names
 from openlpse.tenders.models import Tender
 from openlpse.tenders.services import documents as document_services
 from openlpse.tenders.services import participation
-from openlpse.tenders.views.documents import backoffice
 from openlpse.vendors import selectors as vendor_selectors
 from openlpse.vendors.enums import VendorStatus
 from openlpse.vendors.models import Vendor
@@ -43,13 +43,6 @@ def _vendor(request: HttpRequest) -> Vendor | None:
 
 def _no_vendor(request: HttpRequest) -> HttpResponse:
     return render(request, "tenders/vendor/no_vendor.html", status=403)
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 @backoffice
@@ -81,8 +74,8 @@ def vendor_open_tenders(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "sort": filters["sort"],
-        "query": _query_without(request, "page"),
-        "base_query": _query_without(request, "page", "sort"),
+        "query": query_without(request, "page"),
+        "base_query": query_without(request, "page", "sort"),
         "columns": [
             ("name", _("Tender")),
             ("hps", _("HPS")),

@@ -9,7 +9,6 @@ deterministic (ReportLab `invariant`): the same data in the same language gives 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from html import escape
 from typing import Any
@@ -18,13 +17,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from openlpse.core import errors
+from openlpse.core.pdf import a4_pdf
 from openlpse.vendors.enums import BusinessForm, BusinessScale
 from openlpse.vendors.models import Vendor
 from openlpse.vendors.selectors_registration import IDENTITY_FIELDS, missing_identity_fields
@@ -192,30 +190,6 @@ def _render(vendor: Vendor) -> bytes:
         "code": code,
         "digest": digest,
     }
-
-    def on_page(canvas: Canvas, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7)
-        canvas.drawString(doc.leftMargin, 12 * mm, footer)
-        canvas.drawRightString(
-            A4[0] - doc.rightMargin, 12 * mm, _("Page %(page)d") % {"page": doc.page}
-        )
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=22 * mm,
-        title=_("Registration and participation form"),
-        subject=code,
-        creator="OpenLPSE",
-        author="OpenLPSE",
-        invariant=1,
-        pageCompression=0,
+    return a4_pdf(
+        story, title=_("Registration and participation form"), subject=code, footer=footer
     )
-    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()

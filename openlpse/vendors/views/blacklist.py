@@ -5,12 +5,9 @@ vendors.selectors_blacklist."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -18,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openlpse.accounts.models.user import User
 from openlpse.core import errors
 from openlpse.core.forms import form_refused
+from openlpse.core.pages import acting_user, backoffice, posted, query_without
 from openlpse.core.storage import file_response
 from openlpse.organizations.models import Lpse
 from openlpse.vendors import permissions, selectors, selectors_blacklist, validators
@@ -40,39 +37,6 @@ from openlpse.vendors.services import deactivation
 PUBLIC_PAGE_SIZE = 25
 PRINT_MAX_ROWS = 1000
 PAGE_SIZE = 50
-
-View = Callable[..., HttpResponseBase]
-
-
-def backoffice(view: View) -> View:
-    """Signed-in only; NotFound from a selector becomes the ordinary 404 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as exc:
-            raise Http404(str(exc)) from exc
-
-    return wrapper
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 # --- public ------------------------------------------------------------------------------------
@@ -121,8 +85,8 @@ def blacklist_public(request: HttpRequest) -> HttpResponse:
         "printable": printable,
         "sort": filters["sort"],
         "status": filters["status"],
-        "query": _query_without(request, "page"),
-        "base_query": _query_without(request, "page", "sort", "cetak"),
+        "query": query_without(request, "page"),
+        "base_query": query_without(request, "page", "sort", "cetak"),
         "columns": [
             ("company", _("Company")),
             ("starts_on", _("From")),
@@ -139,7 +103,7 @@ def blacklist_public(request: HttpRequest) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET"])
 def blacklist_requests(request: HttpRequest) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     if not permissions.can_open_blacklist_requests(user):
         raise Http404()
     form = BlacklistRequestFilterForm(request.GET or None)
@@ -149,7 +113,7 @@ def blacklist_requests(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "query": _query_without(request, "page"),
+        "query": query_without(request, "page"),
         "can_request": bool(selectors_blacklist.requester_lpses(user)),
         "is_verifikator": bool(selectors.verifikator_lpse_ids(user)),
     }
@@ -171,7 +135,7 @@ def _vendor_choices(text: str) -> list[dict[str, Any]]:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def blacklist_request_new(request: HttpRequest) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     lpses = selectors_blacklist.requester_lpses(user)
     if not lpses:
         raise Http404()
@@ -179,7 +143,7 @@ def blacklist_request_new(request: HttpRequest) -> HttpResponse:
         request.lpse = lpses[0]  # type: ignore[attr-defined]
     initial = {"vendor": request.GET.get("vendor", "")}
     form = BlacklistRequestForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         lpses=lpses,
         initial=initial,
@@ -221,12 +185,12 @@ def blacklist_request_new(request: HttpRequest) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def blacklist_request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     item = selectors_blacklist.access_blacklist_request(user=user, request_id=request_id)
     request.lpse = item.lpse  # type: ignore[attr-defined]
     entry = BlacklistEntry.objects.filter(request_id=item.pk).first()
     actions = selectors_blacklist.blacklist_request_actions(user=user, request=item, entry=entry)
-    form = BlacklistDecisionForm(_posted(request))
+    form = BlacklistDecisionForm(posted(request))
     status = 200
     if request.method == "POST":
         # A verifikator of the LPSE always reaches the service, so that a second click on a
@@ -266,7 +230,7 @@ def blacklist_request_detail(request: HttpRequest, request_id: int) -> HttpRespo
 @backoffice
 @require_POST
 def blacklist_request_withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     item = selectors_blacklist.access_blacklist_request(user=user, request_id=request_id)
     try:
         blacklist_services.blacklist_request_withdraw(actor=user, request=item)
@@ -294,7 +258,7 @@ def blacklist_evidence(request: HttpRequest, request_id: int, file_id: int) -> H
 @backoffice
 @require_http_methods(["GET"])
 def blacklist_entries(request: HttpRequest) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     if not selectors.verifikator_lpse_ids(user):
         raise Http404()
     form = BlacklistEntryFilterForm(request.GET or None)
@@ -315,7 +279,7 @@ def blacklist_entries(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": rows,
-        "query": _query_without(request, "page"),
+        "query": query_without(request, "page"),
     }
     return render(request, "vendors/blacklist/entries.html", context)
 
@@ -323,10 +287,10 @@ def blacklist_entries(request: HttpRequest) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def blacklist_entry_lift(request: HttpRequest, entry_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     entry = selectors_blacklist.access_blacklist_entry(user=user, entry_id=entry_id)
     request.lpse = entry.lpse  # type: ignore[attr-defined]
-    form = ReasonForm(_posted(request))
+    form = ReasonForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -359,10 +323,10 @@ def blacklist_entry_lift(request: HttpRequest, entry_id: int) -> HttpResponse:
 @backoffice
 @require_http_methods(["GET", "POST"])
 def vendor_account_deactivation(request: HttpRequest) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     if not permissions.is_any_verifikator(user):
         raise Http404()
-    form = VendorAccountForm(_posted(request))
+    form = VendorAccountForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400

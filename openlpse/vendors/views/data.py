@@ -24,10 +24,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openlpse.accounts.models.user import User
 from openlpse.accounts.permissions import today
 from openlpse.core import errors
 from openlpse.core.forms import form_refused
+from openlpse.core.pages import acting_user, posted
 from openlpse.core.storage import file_response
 from openlpse.core.templatetags.openlpse import rupiah
 from openlpse.vendors import permissions, selectors_data
@@ -75,16 +75,6 @@ def vendor_area(view: View) -> View:
             raise Http404(str(exc)) from exc
 
     return wrapper
-
-
-def actor_of(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def record_tab(slug: str) -> DataTab:
@@ -237,7 +227,7 @@ def data_add(request: HttpRequest, vendor: Vendor, tab: str) -> HttpResponse:
         if form.is_valid():
             try:
                 services.vendor_record_create(
-                    actor=actor_of(request),
+                    actor=acting_user(request),
                     vendor=vendor,
                     model=spec.model,
                     values=form.values(),
@@ -259,7 +249,7 @@ def data_edit(request: HttpRequest, vendor: Vendor, tab: str, record_id: int) ->
     spec = record_tab(tab)
     assert spec.model is not None
     record = services.vendor_record_access(
-        actor=actor_of(request),
+        actor=acting_user(request),
         vendor=vendor,
         model=spec.model,
         record_id=record_id,
@@ -277,7 +267,7 @@ def data_edit(request: HttpRequest, vendor: Vendor, tab: str, record_id: int) ->
         if form.is_valid():
             try:
                 services.vendor_record_update(
-                    actor=actor_of(request),
+                    actor=acting_user(request),
                     vendor=vendor,
                     model=spec.model,
                     record_id=record.pk,
@@ -302,7 +292,7 @@ def data_delete(request: HttpRequest, vendor: Vendor, tab: str, record_id: int) 
     spec = record_tab(tab)
     assert spec.model is not None
     record = services.vendor_record_access(
-        actor=actor_of(request),
+        actor=acting_user(request),
         vendor=vendor,
         model=spec.model,
         record_id=record_id,
@@ -311,7 +301,7 @@ def data_delete(request: HttpRequest, vendor: Vendor, tab: str, record_id: int) 
     if request.method == "POST":
         try:
             services.vendor_record_delete(
-                actor=actor_of(request), vendor=vendor, model=spec.model, record_id=record.pk
+                actor=acting_user(request), vendor=vendor, model=spec.model, record_id=record.pk
             )
         except errors.DomainError as exc:
             messages.error(request, str(exc))
@@ -331,7 +321,7 @@ def data_file(request: HttpRequest, vendor: Vendor, tab: str, record_id: int) ->
     spec = record_tab(tab)
     assert spec.model is not None
     record = services.vendor_record_access(
-        actor=actor_of(request), vendor=vendor, model=spec.model, record_id=record_id
+        actor=acting_user(request), vendor=vendor, model=spec.model, record_id=record_id
     )
     if record.file is None:
         raise Http404()
@@ -407,7 +397,7 @@ def identity_edit(request: HttpRequest, vendor: Vendor) -> HttpResponse:
         if form.is_valid():
             try:
                 services.vendor_profile_update(
-                    actor=actor_of(request), vendor=vendor, values=form.cleaned_data
+                    actor=acting_user(request), vendor=vendor, values=form.cleaned_data
                 )
             except errors.DomainError as exc:
                 status = form_refused(form, exc)
@@ -439,7 +429,7 @@ def identity_change(request: HttpRequest, vendor: Vendor) -> HttpResponse:
         if form.is_valid():
             try:
                 sent = identity_services.identity_change_request(
-                    actor=actor_of(request), vendor=vendor, proposed=form.cleaned_data
+                    actor=acting_user(request), vendor=vendor, proposed=form.cleaned_data
                 )
             except errors.DomainError as exc:
                 status = form_refused(form, exc)
@@ -464,7 +454,7 @@ def identity_change_withdraw(request: HttpRequest, vendor: Vendor) -> HttpRespon
     if (refusal := _identity_admin_only(request, vendor)) is not None:
         return refusal
     try:
-        identity_services.identity_change_withdraw(actor=actor_of(request), vendor=vendor)
+        identity_services.identity_change_withdraw(actor=acting_user(request), vendor=vendor)
     except errors.DomainError as exc:
         messages.error(request, str(exc))
     else:

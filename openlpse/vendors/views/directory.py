@@ -4,11 +4,8 @@ vendor entered them, for Pokja and PPK (qualification comes with the tenders).""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -17,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from openlpse.core import errors
+from openlpse.core.pages import backoffice
 from openlpse.core.storage import file_response
 from openlpse.vendors import selectors, selectors_data
 from openlpse.vendors.data_tabs import IDENTITY, DataTab
@@ -25,24 +22,11 @@ from openlpse.vendors.forms_data import DirectorySearchForm
 from openlpse.vendors.validators import format_npwp
 from openlpse.vendors.views.data import record_tab, tab_links, table_headers, table_rows
 
-View = Callable[..., HttpResponseBase]
 PAGE_SIZE = 50
 SORTS = ("name", "city", "lpse", "verified")
 
 
-def official_only(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as exc:
-            raise Http404(str(exc)) from exc
-
-    return wrapper
-
-
-@official_only
+@backoffice
 @require_http_methods(["GET"])
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None)
@@ -73,7 +57,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "vendors/directory/list.html", context)
 
 
-@official_only
+@backoffice
 @require_http_methods(["GET"])
 def directory_detail(request: HttpRequest, vendor_id: int, tab: str = IDENTITY) -> HttpResponse:
     vendor = selectors_data.access_directory_vendor(user=request.user, vendor_id=vendor_id)
@@ -97,7 +81,7 @@ def directory_detail(request: HttpRequest, vendor_id: int, tab: str = IDENTITY) 
     return render(request, "vendors/directory/detail.html", context)
 
 
-@official_only
+@backoffice
 @require_http_methods(["GET"])
 def directory_file(
     request: HttpRequest, vendor_id: int, tab: str, record_id: int

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_http_methods
 
 from openlpse.core import errors
 from openlpse.core.forms import form_refused
+from openlpse.core.pages import acting_user, posted
 from openlpse.vendors import permissions, selectors_data
 from openlpse.vendors.forms_data import StaffAddForm, StaffRemoveForm
 from openlpse.vendors.models import Vendor
 from openlpse.vendors.services import staff as services
-from openlpse.vendors.views.data import actor_of, admin_only, posted, vendor_area
+from openlpse.vendors.views.data import admin_only, vendor_area
 
 
 def _staff_admin_only(request: HttpRequest, vendor: Vendor) -> HttpResponse | None:
@@ -52,7 +53,7 @@ def staff_add(request: HttpRequest, vendor: Vendor) -> HttpResponse:
         if form.is_valid():
             try:
                 assignment = services.staff_add(
-                    actor=actor_of(request),
+                    actor=acting_user(request),
                     vendor=vendor,
                     preferred_language=request.LANGUAGE_CODE
                     if request.LANGUAGE_CODE in ("id", "en")
@@ -90,7 +91,7 @@ def staff_remove(request: HttpRequest, vendor: Vendor, assignment_id: int) -> Ht
         if form.is_valid():
             try:
                 services.staff_remove(
-                    actor=actor_of(request),
+                    actor=acting_user(request),
                     vendor=vendor,
                     assignment_id=assignment.pk,
                     reason=form.cleaned_data["reason"],

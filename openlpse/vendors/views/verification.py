@@ -6,12 +6,9 @@ selectors_verification, writes through services.verification and services.slots.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -21,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openlpse.accounts.models import User
 from openlpse.accounts.permissions import today as permissions_today
 from openlpse.core import clock, errors
 from openlpse.core.forms import apply_domain_error, error_status
+from openlpse.core.pages import acting_user, backoffice, posted
 from openlpse.core.storage import file_response
 from openlpse.vendors import selectors_verification as queue
 from openlpse.vendors import validators
@@ -43,32 +40,6 @@ from openlpse.vendors.services import verification as services
 
 PAGE_SIZE = 50
 PREVIEW_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
-
-View = Callable[..., HttpResponseBase]
-
-
-def signed_in_page(view: View) -> View:
-    """Signed-in only; NotFound from a selector becomes the ordinary 404 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as exc:
-            raise Http404(str(exc)) from exc
-
-    return wrapper
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _require_verifikator_somewhere(request: HttpRequest) -> list[Any]:
@@ -95,10 +66,10 @@ def age_label(waited: dt.timedelta) -> str:
 # --- the queue -----------------------------------------------------------------------------------
 
 
-@signed_in_page
+@backoffice
 @require_GET
 def verification_queue(request: HttpRequest) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     lpses = _require_verifikator_somewhere(request)
     form = QueueFilterForm(request.GET or None, lpses=lpses)
     filters: dict[str, Any] = {
@@ -238,15 +209,15 @@ def _labelled(reviews: Any) -> list[Any]:
     return rows
 
 
-@signed_in_page
+@backoffice
 @require_http_methods(["GET", "POST"])
 def verification_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     vreq = queue.access_verification_request(user=user, request_id=request_id)
     request.lpse = vreq.lpse  # type: ignore[attr-defined]
     documents = queue.request_documents(vreq)
     items = queue.checklist(vreq, documents)
-    form = DecisionForm(_posted(request), items=items)
+    form = DecisionForm(posted(request), items=items)
     status = 200
     if request.method == "POST":
         status = 400
@@ -301,7 +272,7 @@ def verification_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "vendors/verification/detail.html", context, status=status)
 
 
-@signed_in_page
+@backoffice
 @require_GET
 def verification_document(
     request: HttpRequest, request_id: int, document_id: int
@@ -316,12 +287,12 @@ def verification_document(
 # --- appointment slots (verifikator) -------------------------------------------------------------
 
 
-@signed_in_page
+@backoffice
 @require_http_methods(["GET", "POST"])
 def verification_slots(request: HttpRequest) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     lpses = _require_verifikator_somewhere(request)
-    form = SlotForm(_posted(request), lpses=lpses)
+    form = SlotForm(posted(request), lpses=lpses)
     status = 200
     if request.method == "POST":
         status = 400
@@ -348,14 +319,14 @@ def verification_slots(request: HttpRequest) -> HttpResponse:
     return render(request, "vendors/verification/slots.html", context, status=status)
 
 
-@signed_in_page
+@backoffice
 @require_POST
 def verification_slot_cancel(request: HttpRequest, slot_id: int) -> HttpResponse:
     slot = queue.access_slot_for_verifikator(user=request.user, slot_id=slot_id)
     try:
         # The service refuses an empty reason with the sentence the verifikator needs.
         slot_services.slot_cancel(
-            actor=_actor(request), slot=slot, reason=request.POST.get("reason", "")
+            actor=acting_user(request), slot=slot, reason=request.POST.get("reason", "")
         )
     except errors.DomainError as exc:
         messages.error(request, str(exc))
@@ -369,7 +340,7 @@ def verification_slot_cancel(request: HttpRequest, slot_id: int) -> HttpResponse
 # --- booking (vendor) ----------------------------------------------------------------------------
 
 
-@signed_in_page
+@backoffice
 @require_http_methods(["GET", "POST"])
 def verification_booking(request: HttpRequest) -> HttpResponse:
     """Optional: verification is done online from the documents; an appointment is only for a
@@ -385,7 +356,7 @@ def verification_booking(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             slot = queue.access_slot_to_book(slot_id=form.cleaned_data["slot"])
             try:
-                slot_services.appointment_book(actor=_actor(request), vendor=vendor, slot=slot)
+                slot_services.appointment_book(actor=acting_user(request), vendor=vendor, slot=slot)
             except errors.DomainError as exc:
                 messages.error(request, str(exc))
                 status = error_status(exc)
@@ -407,12 +378,12 @@ def verification_booking(request: HttpRequest) -> HttpResponse:
     return render(request, "vendors/verification/booking.html", context, status=status)
 
 
-@signed_in_page
+@backoffice
 @require_POST
 def verification_booking_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = queue.access_own_appointment(user=request.user, appointment_id=appointment_id)
     try:
-        slot_services.appointment_cancel(actor=_actor(request), appointment=appointment)
+        slot_services.appointment_cancel(actor=acting_user(request), appointment=appointment)
     except errors.DomainError as exc:
         messages.error(request, str(exc))
     else:
