@@ -147,7 +147,9 @@ def my_tenders(*, vendor: Vendor) -> QuerySet[Participant]:
 def access_tender_for_vendor(*, user: Any, tender_id: int) -> Tender:
     """A public tender (announced or later) for a signed-in vendor; NotFound otherwise."""
     tender = (
-        Tender.objects.filter(pk=tender_id, status__in=PUBLIC_TENDER_STATUSES)
+        Tender.objects.filter(
+            pk=tender_id, status__in=PUBLIC_TENDER_STATUSES, announced_at__isnull=False
+        )
         .select_related("lpse", "package", "package__agency", "invited_vendor")
         .prefetch_related("stages", "requirements")
         .first()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -70,10 +70,18 @@ def tender_url(tender: Tender) -> str:
     return reverse("tenders:setup_detail", args=[tender.pk])
 
 
+_PUBLIC_PAGES = {
+    "pengumuman": "tenders:public_announcement",
+    "jadwal": "tenders:public_schedule",
+    "peserta": "tenders:public_participants",
+    "dokumen": "tenders:public_documents",
+}
+
+
 def public_url(tender: Tender, page: str) -> str:
-    """A public page of the tender (tenders.urls_public: pengumuman, jadwal, peserta, dokumen);
-    what participants' notifications link to."""
-    return f"/tender/{tender.code}/{page}/"
+    """A public page of the tender (pengumuman, jadwal, peserta, dokumen); what participants'
+    notifications link to."""
+    return reverse(_PUBLIC_PAGES[page], args=[tender.code])
 
 
 def _refuse_unless(allowed: bool) -> None:
@@ -398,11 +406,43 @@ def tender_update_setup(
 # --- requirements, documents, guarantees ------------------------------------------------------
 
 
+_Row = TypeVar("_Row", QualificationRequirement, RequiredDocument, RequiredGuarantee)
+
+
 def _too_many(items: Sequence[Any], field: str) -> None:
     if len(items) > MAX_ROWS:
         raise errors.field_error(
             field, _("At most %(max)d rows can be entered.") % {"max": MAX_ROWS}
         )
+
+
+def _replace_rows(
+    *,
+    actor: User,
+    tender: Tender,
+    model: type[_Row],
+    related: str,
+    rows: list[_Row],
+    problems: dict[str, list[Any]],
+    action: str,
+    changes: dict[str, Any],
+) -> Tender:
+    """Refuse with the first problem (every one as a field error), else put `rows` in place of
+    the tender's `related` rows (requirements, required documents, guarantees) on the locked
+    draft: a new set-up version, audited as `action`. Returns the locked tender."""
+    if problems:
+        raise errors.ValidationError(next(iter(problems.values()))[0], fields=problems)
+    with transaction.atomic():
+        locked = _locked_for_setup(actor, tender)
+        getattr(locked, related).all().delete()
+        for row in rows:
+            row.tender = locked
+        model.objects.bulk_create(rows)
+        _bump(locked)
+        audit.record(
+            actor=actor, action=action, obj=locked, changes=changes, lpse_id=locked.lpse_id
+        )
+    return locked
 
 
 def tender_set_requirements(
@@ -446,22 +486,16 @@ def tender_set_requirements(
                 text=text,
             )
         )
-    if problems:
-        raise errors.ValidationError(next(iter(problems.values()))[0], fields=problems)
-    with transaction.atomic():
-        locked = _locked_for_setup(actor, tender)
-        locked.requirements.all().delete()
-        for row in rows:
-            row.tender = locked
-        QualificationRequirement.objects.bulk_create(rows)
-        _bump(locked)
-        audit.record(
-            actor=actor,
-            action="tender.requirements_set",
-            obj=locked,
-            changes={"requirements": [r.text[:80] for r in rows]},
-            lpse_id=locked.lpse_id,
-        )
+    locked = _replace_rows(
+        actor=actor,
+        tender=tender,
+        model=QualificationRequirement,
+        related="requirements",
+        rows=rows,
+        problems=problems,
+        action="tender.requirements_set",
+        changes={"requirements": [r.text[:80] for r in rows]},
+    )
     return list(locked.requirements.order_by("position"))
 
 
@@ -500,22 +534,16 @@ def tender_set_required_documents(
                 mandatory=bool(item.get("mandatory", True)),
             )
         )
-    if problems:
-        raise errors.ValidationError(next(iter(problems.values()))[0], fields=problems)
-    with transaction.atomic():
-        locked = _locked_for_setup(actor, tender)
-        locked.required_documents.all().delete()
-        for row in rows:
-            row.tender = locked
-        RequiredDocument.objects.bulk_create(rows)
-        _bump(locked)
-        audit.record(
-            actor=actor,
-            action="tender.required_documents_set",
-            obj=locked,
-            changes={"documents": [f"{r.envelope}: {r.name[:60]}" for r in rows]},
-            lpse_id=locked.lpse_id,
-        )
+    locked = _replace_rows(
+        actor=actor,
+        tender=tender,
+        model=RequiredDocument,
+        related="required_documents",
+        rows=rows,
+        problems=problems,
+        action="tender.required_documents_set",
+        changes={"documents": [f"{r.envelope}: {r.name[:60]}" for r in rows]},
+    )
     return list(locked.required_documents.all())
 
 
@@ -569,22 +597,16 @@ def tender_set_guarantees(
                 kind=kind, amount=amount, notes=str(item.get("notes") or "").strip()[:300]
             )
         )
-    if problems:
-        raise errors.ValidationError(next(iter(problems.values()))[0], fields=problems)
-    with transaction.atomic():
-        locked = _locked_for_setup(actor, tender)
-        locked.guarantees.all().delete()
-        for row in rows:
-            row.tender = locked
-        RequiredGuarantee.objects.bulk_create(rows)
-        _bump(locked)
-        audit.record(
-            actor=actor,
-            action="tender.guarantees_set",
-            obj=locked,
-            changes={"guarantees": {r.kind: str(r.amount) for r in rows}},
-            lpse_id=locked.lpse_id,
-        )
+    locked = _replace_rows(
+        actor=actor,
+        tender=tender,
+        model=RequiredGuarantee,
+        related="guarantees",
+        rows=rows,
+        problems=problems,
+        action="tender.guarantees_set",
+        changes={"guarantees": {r.kind: str(r.amount) for r in rows}},
+    )
     return list(locked.guarantees.all())
 
 

@@ -2,7 +2,7 @@
 
 from openlpse.tenders.enums import StageAction as A
 from openlpse.tenders.enums import StageActor as R
-from openlpse.tenders.stages import stage
+from openlpse.tenders.stages import StageDef, stage
 
 # The closing stages of every tender (spse-reference §2.2 A, rows 8-12; C, rows 16-20).
 PENETAPAN_PEMENANG = stage(
@@ -82,3 +82,42 @@ PEMBUKTIAN = stage(
     A.PROVE_QUALIFICATION,
     default_days=2,
 )
+
+
+# Two-file tenders: file I (administration and technical) is opened and evaluated, its result
+# announced, and only then file II (price) is opened for the bids that passed (spse-reference
+# §2.2 B and C). `two_file_stages(verified=...)`: pascakualifikasi's names are unverified.
+def two_file_stages(*, verified: bool) -> tuple[StageDef, ...]:
+    return (
+        stage(
+            "pembukaan_file_1",
+            "Pembukaan dan Evaluasi Penawaran File I: Administrasi dan Teknis",
+            "Opening and evaluation of file I: administration and technical",
+            R.POKJA,
+            A.OPEN_FILE_1,
+            A.EVALUATE,
+            default_days=3,
+            starts_after_end_of=("upload_penawaran",),
+            verified=verified,
+        ),
+        stage(
+            "pengumuman_file_1",
+            "Pengumuman Hasil Evaluasi Administrasi dan Teknis",
+            "Announcement of the administration and technical result",
+            R.POKJA,
+            A.ANNOUNCE_FILE_1,
+            starts_after_end_of=("pembukaan_file_1",),
+            verified=verified,
+        ),
+        stage(
+            "pembukaan_file_2",
+            "Pembukaan dan Evaluasi Penawaran File II: Harga",
+            "Opening and evaluation of file II: price",
+            R.POKJA,
+            A.OPEN_FILE_2,
+            A.EVALUATE,
+            default_days=2,
+            starts_after_end_of=("pengumuman_file_1",),
+            verified=verified,
+        ),
+    )

@@ -103,34 +103,7 @@ QUALIFICATION = (
 
 STAGES = (
     *QUALIFICATION,
-    stage(
-        "pembukaan_file_1",
-        "Pembukaan dan Evaluasi Penawaran File I: Administrasi dan Teknis",
-        "Opening and evaluation of file I: administration and technical",
-        R.POKJA,
-        A.OPEN_FILE_1,
-        A.EVALUATE,
-        default_days=3,
-        starts_after_end_of=("upload_penawaran",),
-    ),
-    stage(
-        "pengumuman_file_1",
-        "Pengumuman Hasil Evaluasi Administrasi dan Teknis",
-        "Announcement of the administration and technical result",
-        R.POKJA,
-        A.ANNOUNCE_FILE_1,
-        starts_after_end_of=("pembukaan_file_1",),
-    ),
-    stage(
-        "pembukaan_file_2",
-        "Pembukaan dan Evaluasi Penawaran File II: Harga",
-        "Opening and evaluation of file II: price",
-        R.POKJA,
-        A.OPEN_FILE_2,
-        A.EVALUATE,
-        default_days=2,
-        starts_after_end_of=("pengumuman_file_1",),
-    ),
+    *common.two_file_stages(verified=True),
     replace(common.PENETAPAN_PEMENANG, starts_after_end_of=("pembukaan_file_2",)),
     *common.CLOSING[1:],
 )

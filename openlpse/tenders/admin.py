@@ -1,0 +1,66 @@
+"""Django admin for operators: stage labels (the deployment's or an LPSE's own names for the
+stage names the research could not verify, ADR 9), audited like every change; read-only views
+of packages and tenders (their changes go through the back-office pages and services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+
+from openlpse.core import audit
+from openlpse.organizations.admin import ReadOnlyAdmin
+from openlpse.tenders.models import Package, StageLabel, Tender
+
+
+@admin.register(StageLabel)
+class StageLabelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("method", "code", "name_id", "name_en", "lpse")
+    list_filter = ("method", "lpse")
+
+    def save_model(self, request: HttpRequest, obj: StageLabel, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit.record(
+                actor=request.user,
+                action="tender.stage_label_set",
+                obj=obj,
+                changes={
+                    "method": obj.method,
+                    "code": obj.code,
+                    "name_id": obj.name_id,
+                    "name_en": obj.name_en,
+                },
+                lpse_id=obj.lpse_id,
+            )
+
+    def delete_model(self, request: HttpRequest, obj: StageLabel) -> None:
+        with transaction.atomic():
+            audit.record(
+                actor=request.user,
+                action="tender.stage_label_delete",
+                obj=obj,
+                changes={"method": obj.method, "code": obj.code},
+                lpse_id=obj.lpse_id,
+            )
+            super().delete_model(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would bypass the audit chain
+        return actions
+
+
+@admin.register(Package)
+class PackageAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "agency", "status", "hps_total", "pagu")
+    search_fields = ("code", "name")
+
+
+@admin.register(Tender)
+class TenderAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "method", "status", "announced_at")
+    list_filter = ("method", "status", "lpse")
+    search_fields = ("code", "name")
