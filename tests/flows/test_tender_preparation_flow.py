@@ -9,7 +9,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from openlpse.core import clock, errors
 from openlpse.core.calendar import WorkingCalendar
@@ -50,22 +50,32 @@ from openlpse.vendors.tests.factories import make_verified_vendor, pdf_upload
 pytestmark = pytest.mark.django_db
 
 WITA = ZoneInfo("Asia/Makassar")
-# Monday 7 December 2026, 09:00 WITA: the PA starts planning.
-MONDAY = dt.datetime(2026, 12, 7, 9, 0, tzinfo=WITA)
+
+
+def _next_monday() -> dt.datetime:
+    """A Monday, 09:00 WITA, one to two weeks from the real today: the factories' roles start
+    30 days before the real today, so the story must happen after that."""
+    day = timezone.now().astimezone(WITA).date() + dt.timedelta(days=7)
+    day += dt.timedelta(days=(7 - day.weekday()) % 7)
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=WITA)
+
+
+# The PA starts planning on a Monday morning; that Thursday is a holiday.
+MONDAY = _next_monday()
 
 
 def _rup_fields(code: str) -> rup.RupFields:
     return rup.RupFields(
         code=code,
         name="Rekonstruksi Jalan Amlapura - Rendang",
-        fiscal_year=2026,
+        fiscal_year=MONDAY.year,
         pagu=Decimal("2500000000"),
         funding_source=FundingSource.APBD,
         procurement_type=ProcurementType.KONSTRUKSI,
         planned_method=PlannedMethod.TENDER,
-        selection_start_month=11,
-        selection_end_month=12,
-        contract_start_month=12,
+        selection_start_month=MONDAY.month,
+        selection_end_month=MONDAY.month,
+        contract_start_month=MONDAY.month,
         contract_end_month=12,
         location="Kecamatan Rendang",
     )
@@ -73,7 +83,7 @@ def _rup_fields(code: str) -> rup.RupFields:
 
 def test_from_rup_item_to_an_announced_tender_with_questions_and_an_addendum():
     lpse = LpseFactory(time_zone="Asia/Makassar", name="LPSE Kabupaten Karangasem")
-    HolidayFactory(lpse=lpse, date=dt.date(2026, 12, 25), name="Hari Raya Natal")
+    HolidayFactory(lpse=lpse, date=MONDAY.date() + dt.timedelta(days=3), name="Hari libur")
     officials = make_planning_officials(lpse)
     committee = make_committee(officials)
     chair, second, third = committee.pokja

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from openlpse.accounts.models import User
 from openlpse.core import errors
 from openlpse.core.forms import form_refused
 from openlpse.core.pages import acting_user, backoffice, posted, query_without
@@ -129,8 +130,24 @@ def rup_detail(request: HttpRequest, rup_id: int) -> HttpResponse:
         "can_write": can_write and item.status != RupStatus.WITHDRAWN,
         "announce_form": AnnounceForm(),
         "withdraw_form": WithdrawForm(),
+        "tenders": _tenders_of(user, item),
     }
     return render(request, "plans/rup/detail.html", context)
+
+
+def _tenders_of(user: User, item: RupItem) -> list[dict[str, Any]]:
+    """The tenders made from the item, for its PA/KPA and PPK: where each stands, and whether
+    this user may cancel it (tender batal by the PA/KPA)."""
+    from openlpse.tenders.models import Tender
+    from openlpse.tenders.permissions_setup import can_cancel
+
+    rows = Tender.objects.filter(package__rup_item=item).select_related(
+        "package", "package__agency", "package__work_unit", "lpse"
+    )
+    return [
+        {"tender": tender, "can_cancel": can_cancel(user, tender)}
+        for tender in rows.order_by("-created_at")
+    ]
 
 
 @backoffice
