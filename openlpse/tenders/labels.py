@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
 from django.utils import translation
 
 from openlpse.tenders.stages import stage_def
@@ -39,7 +40,9 @@ def stage_names(method: str, *, lpse: Any = None, language: str | None = None) -
     rows = StageLabel.objects.filter(method=method).filter(lpse__isnull=True)
     if lpse is not None:
         rows = StageLabel.objects.filter(method=method, lpse__in=[lpse]) | rows
-    for row in rows.order_by("lpse_id"):  # NULL (deployment) first, the LPSE's own wins
+    # The deployment's labels (no LPSE) first, so that the LPSE's own label wins; NULLs sort
+    # last on PostgreSQL and first on SQLite unless said.
+    for row in rows.order_by(F("lpse_id").asc(nulls_first=True)):
         overrides[row.code] = row.name_en if language == "en" else row.name_id
     names = {}
     for definition in template_for(method):
