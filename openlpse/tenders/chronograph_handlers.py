@@ -59,6 +59,10 @@ def _message(
     )
 
 
+# An end notice later than this after the stage's end is no longer sent.
+STALE_AFTER = dt.timedelta(hours=12)
+
+
 def stage_notices_run(tender: Tender, now: dt.datetime) -> dt.datetime | None:
     """Send the notices that are due at `now`; return when to come back (None: done)."""
     if tender.status != TenderStatus.ANNOUNCED:
@@ -98,6 +102,11 @@ def stage_notices_run(tender: Tender, now: dt.datetime) -> dt.datetime | None:
                     )
             stage.start_notice_at = now
             stage.save(update_fields=["start_notice_at"])
+        if stage.end_notice_at is None and stage.ends_at <= now - STALE_AFTER:
+            # The runner was down, or the tender's past was loaded (the demo): a notice about
+            # a stage that ended long ago is noise, so it is marked done without being sent.
+            stage.end_notice_at = now
+            stage.save(update_fields=["end_notice_at"])
         if stage.end_notice_at is None and stage.ends_at <= now:
             notify(
                 users=committee,
