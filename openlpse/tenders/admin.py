@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import transaction
 from django.http import HttpRequest
 
-from openlpse.core import audit
 from openlpse.organizations.admin import ReadOnlyAdmin
 from openlpse.tenders.models import Package, StageLabel, Tender
+from openlpse.tenders.services import labels
 
 
 @admin.register(StageLabel)
@@ -21,31 +20,10 @@ class StageLabelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("method", "lpse")
 
     def save_model(self, request: HttpRequest, obj: StageLabel, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit.record(
-                actor=request.user,
-                action="tender.stage_label_set",
-                obj=obj,
-                changes={
-                    "method": obj.method,
-                    "code": obj.code,
-                    "name_id": obj.name_id,
-                    "name_en": obj.name_en,
-                },
-                lpse_id=obj.lpse_id,
-            )
+        labels.stage_label_save(actor=request.user, label=obj)
 
     def delete_model(self, request: HttpRequest, obj: StageLabel) -> None:
-        with transaction.atomic():
-            audit.record(
-                actor=request.user,
-                action="tender.stage_label_delete",
-                obj=obj,
-                changes={"method": obj.method, "code": obj.code},
-                lpse_id=obj.lpse_id,
-            )
-            super().delete_model(request, obj)
+        labels.stage_label_delete(actor=request.user, label=obj)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)

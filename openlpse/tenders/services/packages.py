@@ -141,6 +141,19 @@ def package_create(
     """Make a draft package from an ANNOUNCED RUP item (Perpres 16/2018 Pasal 50(8): no
     RUP, no selection). The pagu, year and procurement type come from the RUP item; the code
     is generated. Only a PPK whose role covers the item's agency or work unit may do it."""
+    refusal = errors.PermissionDenied(
+        _(
+            "Only a PPK of %(agency)s (or of the RUP item's work unit) can make a package "
+            "from RUP item %(code)s. If you are its PPK, choose the work unit where your "
+            "PPK role is registered."
+        )
+        % {"agency": rup_item.agency.name, "code": rup_item.code}
+    )
+    # Who is acting comes first: a stranger learns nothing about the agency's work units.
+    if not may_write_procurement(actor) or not holds_role_in_agency(
+        actor, Role.PPK, rup_item.agency
+    ):
+        raise refusal
     if work_unit is not None and work_unit.agency_id != rup_item.agency_id:
         raise errors.field_error(
             "work_unit",
@@ -167,14 +180,7 @@ def package_create(
         if len(units) == 1:
             work_unit = units[0]
     if not permissions_packages.is_ppk_for(actor, rup_item, work_unit):
-        raise errors.PermissionDenied(
-            _(
-                "Only a PPK of %(agency)s (or of the RUP item's work unit) can make a package "
-                "from RUP item %(code)s. If you are its PPK, choose the work unit where your "
-                "PPK role is registered."
-            )
-            % {"agency": rup_item.agency.name, "code": rup_item.code}
-        )
+        raise refusal
     details = _clean_details(
         name=name if name is not None else rup_item.name,
         contract_type=contract_type,

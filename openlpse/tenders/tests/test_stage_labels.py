@@ -54,3 +54,22 @@ def test_saving_a_label_in_the_admin_is_audited():
     StageLabelAdmin(StageLabel, AdminSite()).save_model(request, label, form=None, change=False)
     event = AuditEvent.objects.get(action="tender.stage_label_set")
     assert event.changes["name_id"] == "Buka File I"
+
+
+def test_only_operators_rename_and_verified_names_are_refused():
+    from openlpse.core import errors
+    from openlpse.tenders.services.labels import stage_label_save
+
+    official = UserFactory()
+    label = StageLabel(method=METHOD, code=CODE, name_id="Buka File I", name_en="Open I")
+    with pytest.raises(errors.PermissionDenied):
+        stage_label_save(actor=official, label=label)
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    verified = StageLabel(
+        method="pasca_1_file", code="penjelasan", name_id="Aanwijzing", name_en="Aanwijzing"
+    )
+    with pytest.raises(errors.ValidationError) as refused:
+        stage_label_save(actor=operator, label=verified)
+    assert refused.value.code == "stage_name_verified"
+    assert StageLabel.objects.count() == 0
+    assert not AuditEvent.objects.filter(action__startswith="tender.stage_label").exists()
