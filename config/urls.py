@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("api/v1/uploads/", include("openlpse.bids.urls_tus")),
     path("api/v1/", include("openlpse.core.api_urls")),
     re_path(r"^api/", api_not_found),  # JSON, never an HTML page, anywhere under /api/
     path("akun/", include("openlpse.accounts.urls")),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("openlpse.vendors.urls")),
     path("", include("openlpse.plans.urls")),
     path("", include("openlpse.tenders.urls")),
+    path("", include("openlpse.bids.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("openlpse.core.urls")),
 ]

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "openlpse.vendors",
     "openlpse.plans",
     "openlpse.tenders",
+    "openlpse.bids",
     "openlpse.ops",
 ]
 

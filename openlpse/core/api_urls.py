@@ -8,6 +8,11 @@ from django.urls import URLPattern, URLResolver, path, re_path
 
 from openlpse.accounts.api import router as accounts_router
 from openlpse.accounts.api_officials import router as accounts_officials_router
+from openlpse.bids.api_committee import router as bids_committee_router
+from openlpse.bids.api_keys import router as bids_keys_router
+from openlpse.bids.api_opening import router as bids_opening_router
+from openlpse.bids.api_qualification import router as bids_qualification_router
+from openlpse.bids.api_submissions import router as bids_submissions_router
 from openlpse.core.api import api
 from openlpse.core.api_errors import json_method_not_allowed, not_found_view
 from openlpse.plans.api import router as plans_router
@@ -27,6 +32,11 @@ api.add_router("", tenders_setup_router)
 api.add_router("", tenders_participation_router)
 api.add_router("", tenders_questions_router)
 api.add_router("", tenders_public_router)
+api.add_router("", bids_keys_router)
+api.add_router("", bids_submissions_router)
+api.add_router("", bids_committee_router)
+api.add_router("", bids_opening_router)
+api.add_router("", bids_qualification_router)
 
 _patterns, _app_name, _namespace = api.urls
 for _pattern in _patterns:

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BidsConfig(AppConfig):
+    name = "openlpse.bids"
+    label = "bids"
+    verbose_name = _("Sealed bids")
+
+    def ready(self) -> None:
+        from openlpse.bids import hooks
+
+        hooks.register()

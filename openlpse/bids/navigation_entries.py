@@ -1,0 +1,5 @@
+"""The bids app's menu entries (core.navigation)."""
+
+
+def register() -> None:
+    return None
