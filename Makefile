@@ -1,5 +1,6 @@
 # OpenLPSE: two commands. `make run` serves the portal with demo data; `make test` runs the suite.
-# Needs only Python 3.11+ (with its venv module) and make; everything else goes into .venv.
+# Needs Python 3.11+ (with its venv module), make, and Node.js 20 + npm (for the Shamir library of
+# the sealing widgets, into node_modules); everything else goes into .venv.
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ PYTEST_ARGS ?=
 ADDR ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv dev lint typecheck check ci messages migrations clean
+.PHONY: run test venv dev npm lint typecheck check ci messages migrations clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "make: Python 3.11 was not found. Install python3.11 (and python3.11-venv on Debian/Ubuntu)." >&2; exit 1; }
@@ -25,11 +26,20 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 venv: $(VENV)/.installed-run
-dev: $(VENV)/.installed-dev
+dev: $(VENV)/.installed-dev node_modules/.installed
+
+# The browser widgets' only third-party code, the Shamir library (npm shamir-secret-sharing),
+# installed from the lock file and served from node_modules as static files; never copied in.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make: npm was not found. The sealing widgets need the Shamir library from npm: install Node.js 20 and npm (Debian/Ubuntu: sudo apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+npm: node_modules/.installed
 
 # Migrate, load the demo data when the database is empty (it prints the demo logins), then
 # serve on http://$(ADDR):$(PORT) with the chronograph running beside the web server.
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run node_modules/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo --if-empty
 	$(BIN)/python manage.py serve --addr $(ADDR) --port $(PORT)
@@ -38,7 +48,7 @@ run: $(VENV)/.installed-run
 # drops test_<name>). Exit status 5 (no tests collected) is a failure, never a silent pass.
 # Serial on purpose: the suite takes about a minute, and it is not yet stable under
 # pytest-xdist (`PYTEST_ARGS=-n 2`), so parallel runs are not the default.
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/.installed
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; this counts as a failure." >&2; fi; \
 	exit $$rc

@@ -134,6 +134,21 @@ VARIABLES: dict[str, Var] = {
         ),
         Var("OPENLPSE_CHRONOGRAPH_INTERVAL", "15", "Seconds between chronograph passes."),
         Var("OPENLPSE_LOG_LEVEL", "INFO", "Log level of the application loggers."),
+        Var(
+            "OPENLPSE_KEYSERVICE_URL",
+            "http://127.0.0.1:8790",
+            "Address of the key service (ADR 0010): http://host:port or unix:/path.",
+        ),
+        Var(
+            "OPENLPSE_KEYSERVICE_TOKEN_FILE",
+            None,
+            "File holding the key service's bearer token. Default: `var/keyservice/token`.",
+        ),
+        Var(
+            "OPENLPSE_RECEIPT_KEY_FILE",
+            None,
+            "Ed25519 key (PEM) that signs bid receipts; made on first use. Default: `var/keys/receipt-ed25519.pem`.",
+        ),
     ]
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -137,6 +138,15 @@ LOGIN_LOCK_SECONDS = env.get_int("OPENLPSE_LOGIN_LOCK_SECONDS")
 API_TOKEN_DAYS = env.get_int("OPENLPSE_API_TOKEN_DAYS")
 TRUST_X_FORWARDED_FOR = env.get_bool("OPENLPSE_TRUST_X_FORWARDED_FOR")
 CHRONOGRAPH_INTERVAL = env.get_int("OPENLPSE_CHRONOGRAPH_INTERVAL")
+# Sealed bids (issue 5; ADR 0010): the key service holding the system keys, its token, and
+# the Ed25519 key that signs receipts.
+OPENLPSE_KEYSERVICE_URL = env.get_str("OPENLPSE_KEYSERVICE_URL")
+OPENLPSE_KEYSERVICE_TOKEN_FILE = Path(
+    env.get("OPENLPSE_KEYSERVICE_TOKEN_FILE") or VAR_DIR / "keyservice" / "token"
+)
+OPENLPSE_RECEIPT_KEY_FILE = Path(
+    env.get("OPENLPSE_RECEIPT_KEY_FILE") or VAR_DIR / "keys" / "receipt-ed25519.pem"
+)
 
 OTP_TOTP_ISSUER = "OpenLPSE"
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -153,7 +163,12 @@ TIME_ZONE = "UTC"  # stored in UTC; shown in the LPSE's zone (openlpse.core.time
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.get("OPENLPSE_STATIC_ROOT") or VAR_DIR / "static")
-STATICFILES_DIRS = [BASE_DIR / "openlpse" / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "openlpse" / "static"]
+# The sealing widgets' Shamir library (npm shamir-secret-sharing, `make` installs it from the lock
+# file), served as static files: never copied into the repository. Absent before `npm ci`.
+_SHAMIR_ESM = BASE_DIR / "node_modules" / "shamir-secret-sharing" / "esm"
+if _SHAMIR_ESM.is_dir():
+    STATICFILES_DIRS.append(("openlpse/vendor/shamir-secret-sharing", _SHAMIR_ESM))
 MEDIA_ROOT = Path(env.get("OPENLPSE_MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media-not-served/"  # files are served only through permission-checked views
 STORAGES = {
@@ -188,7 +203,9 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        # NONCE: only pages that use {{ request.csp_nonce }} (the sealing widgets' import map)
+        # get a nonce in the header; every other page keeps plain 'self'.
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

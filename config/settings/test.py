@@ -24,3 +24,11 @@ STORAGES = {
 # WhiteNoise warns at start-up when STATIC_ROOT does not exist.
 STATIC_ROOT = MEDIA_ROOT / ".static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Sealed bids: the key service runs in-process over a per-process directory (its clock is
+# clock.now, so tests can freeze it); receipts are signed with a throw-away key.
+_KEYSERVICE_DIR = Path(tempfile.mkdtemp(prefix="openlpse-test-keyservice-"))
+OPENLPSE_KEYSERVICE_URL = f"local:{_KEYSERVICE_DIR}"
+OPENLPSE_KEYSERVICE_TOKEN_FILE = _KEYSERVICE_DIR / "token"
+OPENLPSE_RECEIPT_KEY_FILE = (
+    Path(tempfile.mkdtemp(prefix="openlpse-test-keys-")) / "receipt-ed25519.pem"
+)

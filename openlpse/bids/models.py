@@ -78,7 +78,9 @@ class EnvelopeKeys(models.Model):
     """The two public keys of one tender envelope, both needed to open (AND composition), and
     the canary sealed with them at the announcement."""
 
-    tender = models.ForeignKey("tenders.Tender", on_delete=models.PROTECT, related_name="envelope_keys")
+    tender = models.ForeignKey(
+        "tenders.Tender", on_delete=models.PROTECT, related_name="envelope_keys"
+    )
     envelope = models.CharField(_("envelope"), max_length=20, choices=Envelope.choices)
     # The committee key (the chair's browser; private scalar split k-of-n and wiped).
     committee_public = models.CharField(_("committee public key"), max_length=100)
@@ -151,8 +153,12 @@ class KeyResplit(models.Model):
         _("status"), max_length=12, choices=ResplitStatus.choices, default="pending"
     )
     reason = models.TextField(_("reason"))
-    removed = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    added = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    removed = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     requested_at = models.DateTimeField(_("requested at"))
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by = models.ForeignKey(
@@ -210,9 +216,13 @@ class Submission(models.Model):
     vendor); the newest not withdrawn is effective until the deadline. `received_at` is the
     database clock inside the finalize transaction."""
 
-    tender = models.ForeignKey("tenders.Tender", on_delete=models.PROTECT, related_name="submissions")
+    tender = models.ForeignKey(
+        "tenders.Tender", on_delete=models.PROTECT, related_name="submissions"
+    )
     envelope = models.CharField(_("envelope"), max_length=20, choices=Envelope.choices)
-    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="submissions")
+    vendor = models.ForeignKey(
+        "vendors.Vendor", on_delete=models.PROTECT, related_name="submissions"
+    )
     participant = models.ForeignKey(
         "tenders.Participant", on_delete=models.PROTECT, related_name="submissions"
     )
@@ -266,7 +276,9 @@ class QualificationSubmission(models.Model):
         "tenders.Tender", on_delete=models.PROTECT, related_name="qualification_submissions"
     )
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="+")
-    participant = models.ForeignKey("tenders.Participant", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        "tenders.Participant", on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(_("version"))
     snapshot = models.JSONField(_("frozen data"))
     snapshot_sha256 = models.CharField(_("SHA-256 of the frozen data"), max_length=64)
@@ -337,6 +349,15 @@ class OpeningSession(models.Model):
     minutes = models.ForeignKey(
         "core.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A re-opening of one unopenable bid after the LPSE restored its stored file (storage
+    # fault): the Pokja offers its shares again and only that bid is opened.
+    reopen_of = models.ForeignKey(
+        "bids.UnopenableCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reopenings",
+    )
 
     class Meta:
         verbose_name = _("opening ceremony")
@@ -345,9 +366,14 @@ class OpeningSession(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["tender", "envelope"],
-                condition=Q(status__in=["collecting", "opened"]),
+                condition=Q(status__in=["collecting", "opened"], reopen_of__isnull=True),
                 name="bids_opening_one_live",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["reopen_of"],
+                condition=Q(status="collecting"),
+                name="bids_opening_one_live_reopen",
+            ),
         ]
 
     def __str__(self) -> str:

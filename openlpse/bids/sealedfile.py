@@ -67,7 +67,15 @@ E_CHUNK_AUTH = "E_CHUNK_AUTH"
 E_TRUNCATED = "E_TRUNCATED"
 E_TRAILING = "E_TRAILING"
 E_SHARES = "E_SHARES"
-ERROR_CLASSES = (E_FORMAT, E_KEY_MISMATCH, E_UNWRAP, E_CHUNK_AUTH, E_TRUNCATED, E_TRAILING, E_SHARES)
+ERROR_CLASSES = (
+    E_FORMAT,
+    E_KEY_MISMATCH,
+    E_UNWRAP,
+    E_CHUNK_AUTH,
+    E_TRUNCATED,
+    E_TRAILING,
+    E_SHARES,
+)
 
 
 class OpenError(Exception):
@@ -113,7 +121,9 @@ def unb64(text: str) -> bytes:
 def public_raw(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> bytes:
     """The uncompressed SEC1 point (65 bytes): WebCrypto's `exportKey('raw', ...)`."""
     pub = key.public_key() if isinstance(key, ec.EllipticCurvePrivateKey) else key
-    return pub.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return pub.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
 
 
 def load_public(raw: bytes) -> ec.EllipticCurvePublicKey:
@@ -245,7 +255,9 @@ def check_framing(stream: IO[bytes], *, size: int) -> Header:
     last_short = False
     while pos < size:
         if last_short:
-            raise OpenError(E_TRAILING, f"{size - pos} bytes after the short last chunk", chunk=count)
+            raise OpenError(
+                E_TRAILING, f"{size - pos} bytes after the short last chunk", chunk=count
+            )
         (n,) = struct.unpack(">I", _read_exact(stream, 4, f"chunk {count} length", pos))
         if n < TAG or n > limit:
             raise OpenError(E_FORMAT, f"chunk {count} length {n} out of range", chunk=count)
@@ -397,7 +409,9 @@ def open_sealed(
     z1 = committee_key.exchange(ec.ECDH(), epk)
     z2 = system_half(epk_raw)
     try:
-        dek = AESGCM(_kek(header.core, z1, z2)).decrypt(header.wrap[:12], header.wrap[12:], header.core)
+        dek = AESGCM(_kek(header.core, z1, z2)).decrypt(
+            header.wrap[:12], header.wrap[12:], header.core
+        )
     except InvalidTag as exc:
         raise OpenError(
             E_UNWRAP, "key unwrap failed: wrong keys or header altered", header_parsed=True
@@ -415,29 +429,32 @@ def open_sealed(
         length = stream.read(4)
         if not length:
             break
-        if final:
-            rest = len(length) + len(stream.read())
-            raise OpenError(
-                E_TRAILING, f"{rest} bytes after the final chunk (byte {pos})", chunk=index,
-                byte_range=(pos, pos + rest), header_parsed=True,
-            )
         if len(length) < 4:
             raise OpenError(
-                E_TRUNCATED, f"chunk {index} length cut short at byte {pos}", chunk=index,
-                byte_range=(pos, pos + len(length)), header_parsed=True,
+                E_TRUNCATED,
+                f"chunk {index} length cut short at byte {pos}",
+                chunk=index,
+                byte_range=(pos, pos + len(length)),
+                header_parsed=True,
             )
         (n,) = struct.unpack(">I", length)
         if n < TAG or n > limit:
             raise OpenError(
-                E_FORMAT, f"chunk {index} length {n} out of range", chunk=index,
-                byte_range=(pos, pos + 4), header_parsed=True,
+                E_FORMAT,
+                f"chunk {index} length {n} out of range",
+                chunk=index,
+                byte_range=(pos, pos + 4),
+                header_parsed=True,
             )
         ct = stream.read(n)
         end = pos + 4 + n
         if len(ct) != n:
             raise OpenError(
-                E_TRUNCATED, f"chunk {index} cut short at byte {pos + 4 + len(ct)}", chunk=index,
-                byte_range=(pos, pos + 4 + len(ct)), header_parsed=True,
+                E_TRUNCATED,
+                f"chunk {index} cut short at byte {pos + 4 + len(ct)}",
+                chunk=index,
+                byte_range=(pos, pos + 4 + len(ct)),
+                header_parsed=True,
             )
         for last in (False, True):
             try:
@@ -448,14 +465,34 @@ def open_sealed(
             break
         else:
             raise OpenError(
-                E_CHUNK_AUTH, f"chunk {index} failed authentication (bytes {pos}-{end})",
-                chunk=index, byte_range=(pos, end), header_parsed=True,
+                E_CHUNK_AUTH,
+                f"chunk {index} failed authentication (bytes {pos}-{end})",
+                chunk=index,
+                byte_range=(pos, end),
+                header_parsed=True,
             )
+        if final:
+            # Bytes after the final chunk: refused before the final chunk is written, so a
+            # refused file never leaves its whole plaintext in `out`. Counted in bounded
+            # reads: trailing garbage can be any size.
+            rest = 0
+            while block := stream.read(DEFAULT_CHUNK):
+                rest += len(block)
+            if rest:
+                raise OpenError(
+                    E_TRAILING,
+                    f"{rest} bytes after the final chunk (byte {end})",
+                    chunk=index + 1,
+                    byte_range=(end, end + rest),
+                    header_parsed=True,
+                )
         out.write(plain)
         plain_hash.update(plain)
         size += len(plain)
         pos = end
         index += 1
+        if final:
+            break
     if not final:
         raise OpenError(
             E_TRUNCATED, f"no final chunk after {index} chunks", chunk=index, header_parsed=True
@@ -489,6 +526,8 @@ def open_from_personal_key(
     z = recipient.exchange(ec.ECDH(), epk)
     key = HKDF(hashes.SHA256(), 32, None, SHARE_INFO).derive(z)
     try:
-        return AESGCM(key).decrypt(unb64(sealed["iv"]), unb64(sealed["ct"]), context.encode("utf-8"))
+        return AESGCM(key).decrypt(
+            unb64(sealed["iv"]), unb64(sealed["ct"]), context.encode("utf-8")
+        )
     except InvalidTag as exc:
         raise OpenError(E_SHARES, "share does not open with this personal key") from exc

@@ -45,3 +45,42 @@ def prepare_sealing(*, tender: Tender, actor: Any) -> dict[str, Any]:
     for preparer in _preparers:
         summary.update(preparer(tender=tender, actor=actor, envelopes=envelopes_of(tender)))
     return summary
+
+
+# A change of the schedule after the announcement may move an envelope's opening time: the
+# bids work registers a hook that tells the key service (issue 5).
+_schedule_hooks: list[Preparer] = []
+
+
+def register_schedule_change(hook: Preparer) -> Preparer:
+    """Register `hook(*, tender, changed: list[str]) -> dict` (summary for the audit event),
+    called inside the schedule change's transaction. Import time only."""
+    if hook not in _schedule_hooks:
+        _schedule_hooks.append(hook)
+    return hook
+
+
+def schedule_changed(*, tender: Tender, changed: list[str]) -> dict[str, Any]:
+    summary: dict[str, Any] = {}
+    for hook in _schedule_hooks:
+        summary.update(hook(tender=tender, changed=changed))
+    return summary
+
+
+Readiness = Callable[[Any], list[str]]
+_readiness: list[Readiness] = []
+
+
+def register_readiness(check: Readiness) -> Readiness:
+    """Register `check(tender) -> list of sentences` saying why the sealing keys are not ready
+    for the announcement (the set-up page lists them with the other blockers). Import time only."""
+    if check not in _readiness:
+        _readiness.append(check)
+    return check
+
+
+def readiness(tender: Tender) -> list[str]:
+    problems: list[str] = []
+    for check in _readiness:
+        problems.extend(check(tender))
+    return problems

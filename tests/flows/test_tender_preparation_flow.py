@@ -206,6 +206,10 @@ def test_from_rup_item_to_an_announced_tender_with_questions_and_an_addendum():
         with pytest.raises(errors.DomainError):  # kolektif kolegial: one member missing
             setup.tender_announce(actor=chair, tender=tender)
         setup.tender_approve(actor=third, tender=tender)
+        # Issue 5: the chair's key ceremony (in Python) before the announcement.
+        from openlpse.bids.tests.factories import make_envelope_keys
+
+        make_envelope_keys(tender, with_system=False)
         tender = setup.tender_announce(actor=chair, tender=tender)
         assert tender.status == TenderStatus.ANNOUNCED
 

@@ -447,6 +447,10 @@ def test_new_rup_item_to_an_announced_tender_a_question_and_its_answer_through_t
             TenderApproval.objects.filter(tender=tender).values_list("user_id", "setup_version")
         ) == sorted((u.pk, version) for u in (chair, second, third))
 
+        # Issue 5: the chair's key ceremony (in Python) before the announce click.
+        from openlpse.bids.tests.factories import make_envelope_keys
+
+        make_envelope_keys(tender, with_system=False)
         _as(client, sign_in, chair)
         response = _submit(client, announce_url, {}, lands_on=setup_url)
         assert _messages(response) == ["The tender was announced."]

@@ -265,6 +265,10 @@ def load() -> None:
     # Plans and tenders each commit scenario by scenario: a tender's past is replayed with the
     # service clock frozen at the moments things happened.
     tenders.load()
+    # Issue 5: a tender in its opening stage with three bids sealed by the Python client.
+    from openlpse.core.demo import sealed_bids
+
+    sealed_bids.load()
 
 
 def logins() -> list[DemoLogin]:

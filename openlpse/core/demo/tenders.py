@@ -552,6 +552,10 @@ def _announce(
     members = [people.pp] if scenario.method == TenderMethod.PENGADAAN_LANGSUNG else people.pokja
     for member in members:
         setup.tender_approve(actor=member, tender=Tender.objects.get(pk=tender.pk))
+    # Issue 5: demo personal keys (files in VAR_DIR/demo-keys/) and the chair's key ceremony.
+    from openlpse.bids import demo_keys
+
+    demo_keys.run_ceremony(chair=chair, tender=Tender.objects.get(pk=tender.pk))
     return setup.tender_announce(actor=chair, tender=Tender.objects.get(pk=tender.pk))
 
 

@@ -162,6 +162,12 @@ def load(lpses: dict[str, Lpse]) -> None:
             actor=ka_verifikator, request=request, approve=True, note="Terbukti (demo)."
         )
 
+    # Two more bidders at Lampung Timur, so the sealed-bid demo tender has three bids.
+    for username, admin_name, values in BIDDERS:
+        bidder = _register(lpse=lt, username=username, admin_name=admin_name, values=values)
+        if bidder is not None:
+            _submit_and_approve(bidder, lt_verifikator)
+
     waiting = _register(
         lpse=ka,
         username="vendor.baru",
@@ -179,4 +185,31 @@ def load(lpses: dict[str, Lpse]) -> None:
         registration.registration_submit(actor=waiting.created_by, vendor=waiting)
 
 
-DEMO_VENDOR_USERNAMES = ("vendor.hitam", "vendor.baru")
+BIDDERS = [
+    (
+        "vendor.bumi",
+        "Slamet Riyadi",
+        _identity(
+            "CV Bumi Way Kambas",
+            "045678901234000",
+            "9120001000004",
+            "kantor@bumiwaykambas.example.co.id",
+            "Kabupaten Lampung Timur",
+            "1804012003810004",
+        ),
+    ),
+    (
+        "vendor.tirta",
+        "Dewi Kartika Sari",
+        _identity(
+            "PT Tirta Sukadana Mandiri",
+            "056789012345000",
+            "9120001000005",
+            "kantor@tirtasukadana.example.co.id",
+            "Kabupaten Lampung Timur",
+            "1804014109850005",
+        ),
+    ),
+]
+
+DEMO_VENDOR_USERNAMES = ("vendor.hitam", "vendor.baru", "vendor.bumi", "vendor.tirta")

@@ -19,7 +19,7 @@ from openlpse.core import audit, clock, errors
 from openlpse.core.notifications import Message
 from openlpse.core.timezones import local_datetime_label
 from openlpse.tenders import permissions_setup as perms
-from openlpse.tenders import schedule
+from openlpse.tenders import schedule, sealing
 from openlpse.tenders.enums import TenderStatus
 from openlpse.tenders.labels import stage_names
 from openlpse.tenders.models import ScheduleChange, Tender, TenderStage
@@ -139,6 +139,7 @@ def _apply(
             starts_at=new_start, ends_at=new_end, change_count=F("change_count") + 1
         )
     ScheduleChange.objects.bulk_create(records)
+    sealing_summary = sealing.schedule_changed(tender=tender, changed=changed)  # issue 5
     Tender.objects.filter(pk=tender.pk).update(
         schedule_change_count=F("schedule_change_count") + 1, updated_at=now
     )
@@ -182,6 +183,7 @@ def _apply(
                 ]
                 for r in records
             },
+            **sealing_summary,
         },
         lpse_id=tender.lpse_id,
     )

@@ -700,9 +700,12 @@ def required_document_kind(tender: Tender) -> str:
     return DocumentKind.DOKUMEN_PEMILIHAN
 
 
-def announcement_blockers(tender: Tender, *, now: dt.datetime | None = None) -> list[str]:
+def announcement_blockers(
+    tender: Tender, *, now: dt.datetime | None = None, include_sealing: bool = True
+) -> list[str]:
     """What still stands between the set-up and the announcement, in sentences (empty: ready).
-    The set-up page lists them; `tender_announce` refuses with the first."""
+    The set-up page lists them; `tender_announce` refuses with the first (the sealing keys are
+    refused by the sealing preparer itself, with its own code)."""
     now = now or clock.now()
     blockers: list[str] = []
     missing = approvals_missing(tender)
@@ -733,6 +736,9 @@ def announcement_blockers(tender: Tender, *, now: dt.datetime | None = None) -> 
         )
     if tender.method == TenderMethod.PENGADAAN_LANGSUNG and tender.invited_vendor_id is None:
         blockers.append(_("Choose the vendor invited to the pengadaan langsung."))
+    # Issue 5: the committee keys made in the chair's browser (bids registers the check).
+    if include_sealing:
+        blockers.extend(sealing.readiness(tender))
     return blockers
 
 
@@ -766,7 +772,7 @@ def tender_announce(*, actor: User, tender: Tender) -> Tender:
                 code="tender_not_draft",
             )
         now = clock.now()
-        blockers = announcement_blockers(locked, now=now)
+        blockers = announcement_blockers(locked, now=now, include_sealing=False)
         if blockers:
             raise errors.Conflict(
                 _("The tender cannot be announced yet: %(why)s") % {"why": blockers[0]},

@@ -98,5 +98,9 @@ def ready(tender: Tender, vendor=None) -> Tender:
         Tender.objects.filter(pk=tender.pk).update(invited_vendor=vendor)
     upload_document(tender, services.required_document_kind(tender))
     approve_all(tender)
+    # Issue 5: the announcement needs the committee keys (the chair's ceremony, in Python).
+    from openlpse.bids.tests.factories import make_envelope_keys
+
+    tender.key_material = make_envelope_keys(tender, with_system=False)  # type: ignore[attr-defined]
     tender.refresh_from_db()
     return tender

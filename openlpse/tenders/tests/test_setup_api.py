@@ -73,6 +73,9 @@ def test_the_chair_creates_sets_up_and_announces_through_the_api(client):
 
     approve_all(tender)
     upload_document(tender, "dokumen_pemilihan")
+    from openlpse.bids.tests.factories import make_envelope_keys  # issue 5: committee keys
+
+    make_envelope_keys(tender, with_system=False)
     response = client.post(f"/api/v1/committee/tenders/{tender.pk}/announcement", **auth)
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "announced"

@@ -1,0 +1,5 @@
+import sys
+
+from openlpse.bids.client import main
+
+sys.exit(main())
