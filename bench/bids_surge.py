@@ -10,6 +10,8 @@ of receipts whose SHA-256 does not match the stored bytes (must be 0).
     .venv/bin/python bench/bids_surge.py                         # 4 vendors x 8 MB, SQLite
     .venv/bin/python bench/bids_surge.py --vendors 20 --mb 50
     .venv/bin/python bench/bids_surge.py --database postgres://postgres@localhost:5432/postgres
+    .venv/bin/python bench/bids_surge.py --chunk-mib 8           # 8 MiB PATCHes
+    .venv/bin/python bench/bids_surge.py --server per-request    # a thread per request
 
 With `--database`, a throw-away database `openlpse_bench_<random>` is created on that server
 (the URL's own database is only used to connect) and dropped at the end. Not part of the test
@@ -115,8 +117,33 @@ def serve(setup: dict[str, Any], max_seconds: float) -> None:
             pass
 
     class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+        """A new thread per request, as Django's development server (`make run`)."""
+
         daemon_threads = True
         request_queue_size = 128
+
+    class PooledWSGIServer(WSGIServer):
+        """A fixed pool of worker threads, as gunicorn's gthread worker in production: a
+        thread keeps its database connection between requests (CONN_MAX_AGE)."""
+
+        request_queue_size = 128
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            super().__init__(*args, **kwargs)
+            self.pool = ThreadPoolExecutor(max_workers=int(setup.get("threads") or 16))
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            self.pool.submit(self._work, request, client_address)
+
+        def _work(self, request: Any, client_address: Any) -> None:
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
 
     app: Any = WSGIHandler()
     if setup.get("profile"):
@@ -143,9 +170,8 @@ def serve(setup: dict[str, Any], max_seconds: float) -> None:
 
         module.urlpatterns.insert(0, path("bench/profile", profile))
 
-    httpd = make_server(
-        "127.0.0.1", 0, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler
-    )
+    server_class = PooledWSGIServer if setup.get("server") == "pool" else ThreadingWSGIServer
+    httpd = make_server("127.0.0.1", 0, app, server_class=server_class, handler_class=QuietHandler)
     facts["port"] = httpd.server_port
     print(json.dumps(facts), flush=True)
     threading.Timer(max_seconds, httpd.shutdown).start()
@@ -364,6 +390,22 @@ def main() -> int:
         help="postgres://user@host:port/db: run on PostgreSQL (a throw-away database is "
         "created there); default: a temporary SQLite file (the embedded default).",
     )
+    parser.add_argument(
+        "--chunk-mib",
+        type=int,
+        default=1,
+        help="PATCH size in MiB (default 1, as the browser; try 4 or 8).",
+    )
+    parser.add_argument(
+        "--server",
+        choices=("pool", "per-request"),
+        default="pool",
+        help="pool: a fixed pool of worker threads (as gunicorn gthread; default); "
+        "per-request: a new thread per request (as Django's development server, `make run`).",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=16, help="Worker threads of the pool (default 16)."
+    )
     parser.add_argument("--dir", default=None, help="Work directory (default: a new temp dir).")
     parser.add_argument("--max-seconds", type=float, default=900, help="Server lifetime bound.")
     parser.add_argument(
@@ -377,6 +419,8 @@ def main() -> int:
         serve(json.loads(args.serve), args.max_seconds)
         return 0
 
+    global PATCH_BYTES
+    PATCH_BYTES = max(1, args.chunk_mib) * MB
     size = int(args.mb * MB)
     work = Path(tempfile.mkdtemp(prefix="openlpse-surge-", dir=args.dir))
     for sub in ("var", "media", "raw", "sealed"):
@@ -395,7 +439,12 @@ def main() -> int:
         "OPENLPSE_LOG_LEVEL": "WARNING",
     }
     # One vendor more for the warm-up upload.
-    setup = {"vendors": args.vendors + 1, "profile": args.profile}
+    setup = {
+        "vendors": args.vendors + 1,
+        "profile": args.profile,
+        "server": args.server,
+        "threads": args.threads,
+    }
     server = subprocess.Popen(
         [
             sys.executable,
@@ -492,6 +541,12 @@ def main() -> int:
     rate = sum(r.size for r in runs if not r.error) / MB / seconds
     database = "PostgreSQL" if args.database else "SQLite (embedded default)"
     print(f"Database: {database}; {args.vendors} vendors x {args.mb:g} MB plaintext")
+    server_kind = (
+        f"a pool of {args.threads} worker threads"
+        if args.server == "pool"
+        else "a new thread per request"
+    )
+    print(f"Server: {server_kind}; PATCH size {PATCH_BYTES // MB} MiB")
     print(f"Sealed bytes uploaded: {total / MB:.1f} MB in {seconds:.2f} s")
     print()
     print(f"  upload throughput (create + PATCH + finalize): {rate:8.1f} MB/s")

@@ -161,7 +161,10 @@ def token_authenticate(*, secret: str) -> ApiToken:
 
 
 def _mark_used(*, token: ApiToken, now: dt.datetime) -> None:
-    # One conditional UPDATE: concurrent requests never write more than once a minute.
+    # No write at all while the loaded value is recent (most requests); otherwise one
+    # conditional UPDATE, so concurrent requests never write more than once a minute.
+    if token.last_used_at is not None and token.last_used_at > now - LAST_USED_PRECISION:
+        return
     stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_PRECISION)
     if ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now):
         token.last_used_at = now

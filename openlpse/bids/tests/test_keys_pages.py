@@ -61,6 +61,11 @@ def _post_json(client: Client, url: str, body: object, **extra: str):  # type: i
     return client.post(url, data=json.dumps(body), content_type="application/json", **EN, **extra)
 
 
+def _english(client: Client) -> Client:
+    client.cookies["openlpse_language"] = "en"
+    return client
+
+
 def _csrf_client(user) -> tuple[Client, str]:  # type: ignore[no-untyped-def]
     client = sign_in(Client(enforce_csrf_checks=True), user)
     client.get(reverse("bids:key_personal"), **EN)
@@ -120,7 +125,7 @@ def test_register_through_the_json_endpoint_then_the_page_shows_the_fingerprint(
 def test_register_refusals_answer_json_4xx_and_store_nothing():
     tender = draft()
     member = tender.committee.pokja[1]
-    client = sign_in(Client(), member)
+    client = _english(sign_in(Client(), member))
     bad = _post_json(client, reverse("bids:key_register"), {"public_key": "AAAA"})
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid_public_key"
@@ -189,7 +194,7 @@ def test_admin_confirms_with_the_fingerprint_read_aloud():
     member = tender.committee.pokja[1]
     row = personal_key_row(member, ec.generate_private_key(ec.SECP256R1()), status="pending")
     admin = _admin(tender.lpse)
-    client = sign_in(Client(), admin)
+    client = _english(sign_in(Client(), admin))
     page = client.get(reverse("bids:key_admin"), **EN)
     assert page.status_code == 200
     assert [k.pk for k in page.context["pending"]] == [row.pk]
@@ -248,7 +253,7 @@ def test_ceremony_page_lists_missing_keys_and_hides_the_widget():
     give_personal_keys([chair, second])
     personal_key_row(third, ec.generate_private_key(ec.SECP256R1()), status="pending")
     url = reverse("bids:key_ceremony", kwargs={"tender_id": tender.pk})
-    page = sign_in(Client(), chair).get(url, **EN)
+    page = _english(sign_in(Client(), chair)).get(url, **EN)
     assert page.status_code == 200
     assert page.context["widget"] is None
     assert [m["user_id"] for m in page.context["missing"]] == [third.pk]
@@ -328,7 +333,7 @@ def test_setup_page_links_the_ceremony_and_shows_the_announce_refusal():
     upload_document(tender, setup_services.required_document_kind(tender))
     approve_all(tender)
     chair = tender.committee.pokja[0]
-    client = sign_in(Client(), chair)
+    client = _english(sign_in(Client(), chair))
     detail = reverse("tenders:setup_detail", kwargs={"tender_id": tender.pk})
     html = client.get(detail, **EN).content.decode()
     assert reverse("bids:key_ceremony", kwargs={"tender_id": tender.pk}) in html

@@ -150,6 +150,7 @@ def test_cases_pages_for_staff_and_the_declaration_form():
     evidence = staff.get(reverse("bids:case_evidence", kwargs={"case_id": case.pk}))
     assert evidence.status_code == 200 and evidence["Content-Type"] == "application/zip"
     chair = sign_in(Client(), world.pokja[0])
+    chair.cookies["openlpse_language"] = "en"
     declare = reverse("bids:case_declare", kwargs={"case_id": case.pk})
     refused = chair.post(declare, {"reason": "Per BA."}, **EN)
     assert refused.status_code == 409

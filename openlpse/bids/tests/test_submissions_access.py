@@ -135,6 +135,7 @@ def test_vendor_page_shows_keys_deadline_history_and_withdraws(client):
     setup = bid_setup()
     submission = submit(setup, seal_bytes(setup))
     client.force_login(setup.user)
+    client.cookies["openlpse_language"] = "en"
     page = client.get(f"/penyedia/tender/{setup.tender.code}/penawaran/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     body = page.content.decode()
@@ -164,6 +165,7 @@ def test_vendor_page_refuses_officials_and_hides_others_files(client):
     page = client.get(f"/penyedia/tender/{setup.tender.code}/penawaran/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code != 200  # officials: the two-factor step first, then refused
     client.force_login(stranger())
+    client.cookies["openlpse_language"] = "en"
     page = client.get(f"/penyedia/tender/{setup.tender.code}/penawaran/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 403
     assert "registered vendor" in page.content.decode()
