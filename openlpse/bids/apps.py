@@ -8,6 +8,6 @@ class BidsConfig(AppConfig):
     verbose_name = _("Sealed bids")
 
     def ready(self) -> None:
-        from openlpse.bids import hooks
+        from openlpse.bids import checks, hooks  # noqa: F401  (checks registers itself)
 
         hooks.register()

@@ -464,7 +464,47 @@ def _fail_session(
 def opening_complete(*, actor: Any, session: OpeningSession) -> OpeningSession:
     """Rebuild the committee key from the offered shares and open the envelope (or, for a
     re-opening, the restored bid). Called by the k-th offer; callable again by a Pokja member
-    when a first attempt stopped (key service unavailable), with the shares still kept."""
+    when the k-th offer's request stopped before the rebuild (the shares are then still kept).
+
+    Once the rebuild has begun, the plain shares never outlive the attempt: a failure after
+    it (key service unavailable or too early, storage error, any other error) rolls the
+    opening back, then wipes the shares and fails the session in a transaction of its own,
+    audited; the Pokja starts a new ceremony and offers the shares again."""
+    rebuilding = [False]
+    try:
+        return _opening_complete(actor=actor, session=session, rebuilding=rebuilding)
+    except BaseException as exc:
+        if rebuilding[0]:
+            _abandon(actor=actor, session=session, exc=exc)
+        raise
+
+
+def _abandon(*, actor: Any, session: OpeningSession, exc: BaseException) -> None:
+    """After a failed opening attempt: wipe the plain shares and fail the session (audited).
+    The original error is what the caller sees; a failure here is only logged."""
+    from openlpse.bids import keyclient
+
+    if isinstance(exc, keyclient.KeyServiceError):
+        error = sealedfile.OpenError("E_KEY_SERVICE", f"key service: {exc.code}")
+    else:  # only the type: an error's text might quote data
+        error = sealedfile.OpenError("E_INTERNAL", f"opening stopped: {type(exc).__name__}")
+    try:
+        with transaction.atomic():
+            locked = (
+                OpeningSession.objects.select_for_update()
+                .select_related("tender")
+                .get(pk=session.pk)
+            )
+            ShareOffer.objects.filter(session=locked).update(share=None)
+            if locked.status == SessionStatus.COLLECTING:
+                _fail_session(locked, actor=actor, tender=locked.tender, error=error)
+    except Exception:  # pragma: no cover - the database itself failed
+        logger.exception("could not wipe the shares of opening session %s", session.pk)
+
+
+def _opening_complete(
+    *, actor: Any, session: OpeningSession, rebuilding: list[bool]
+) -> OpeningSession:
     tender = session.tender
     with transaction.atomic():
         if not is_committee_member(actor, tender):
@@ -476,6 +516,10 @@ def opening_complete(*, actor: Any, session: OpeningSession) -> OpeningSession:
         )
         if locked.status != SessionStatus.COLLECTING:
             return locked
+        if locked.envelope == Envelope.FILE_2:
+            # The file I results (the gate) must not change while file II is being opened:
+            # gates.record_file_one_result locks the tender too.
+            lock_tender(tender)
         keys = locked.keys
         offers = list(ShareOffer.objects.filter(session=locked, share__isnull=False))
         if len(offers) < keys.threshold:
@@ -489,6 +533,7 @@ def opening_complete(*, actor: Any, session: OpeningSession) -> OpeningSession:
             )
         _assert_time(tender, locked.envelope)
         now = clock.now()
+        rebuilding[0] = True
         try:
             committee_key = _rebuild(offers, keys)
         except sealedfile.OpenError as exc:

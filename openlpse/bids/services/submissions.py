@@ -27,6 +27,7 @@ from openlpse.bids.models import EnvelopeKeys, Submission, Upload
 from openlpse.bids.permissions_submissions import bidder_for
 from openlpse.bids.services.uploads import (
     UploadClosed,
+    UploadDeadlinePassed,
     access_upload,
     assert_upload_window,
     staging_path,
@@ -72,7 +73,7 @@ def _file_sha256(path: str) -> tuple[int, str]:
 
 
 def _refuse(actor: Any, upload: Upload, error: errors.DomainError) -> errors.DomainError:
-    """Record a refusal that matters (a damaged or foreign file) and return it to raise."""
+    """Record a refusal that matters (a damaged, foreign or late file) and return it to raise."""
     with transaction.atomic():
         audit.record(
             actor=actor,
@@ -200,7 +201,10 @@ def submission_finalize(*, actor: Any, upload_id: Any) -> Submission:
             code="keys_not_ready",
         )
     # Cheap early refusal (the binding check is in the transaction below).
-    assert_upload_window(tender, upload.envelope)
+    try:
+        assert_upload_window(tender, upload.envelope)
+    except UploadDeadlinePassed as late:
+        raise _refuse(actor, upload, late) from None  # a late finalize is audited (KA 4)
     staging = staging_path(upload)
     target = stored_name(tender, upload.declared_sha256)
     target_path = _storage().path(target)
@@ -224,11 +228,14 @@ def submission_finalize(*, actor: Any, upload_id: Any) -> Submission:
             _("The bytes of this upload are missing on the server. Start a new upload."),
             code="upload_missing",
         )
-    with transaction.atomic():
-        locked = Upload.objects.select_for_update().get(pk=upload.pk)
-        existing = Submission.objects.filter(upload=locked).first()
-        if existing is None:
-            existing = _commit(actor, locked, tender, bidder.participant, target)
+    try:
+        with transaction.atomic():
+            locked = Upload.objects.select_for_update().get(pk=upload.pk)
+            existing = Submission.objects.filter(upload=locked).first()
+            if existing is None:
+                existing = _commit(actor, locked, tender, bidder.participant, target)
+    except UploadDeadlinePassed as late:  # the deadline passed by the database clock meanwhile
+        raise _refuse(actor, upload, late) from None
     # Only after the commit: sign the fixed fields and store the document.
     return _ensure_signed(existing)
 

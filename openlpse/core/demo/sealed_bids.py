@@ -43,7 +43,7 @@ MARKER = "OPENLPSE-DEMO-PLAINTEXT"
 
 SCENARIO = demo_tenders.Scenario(
     7,
-    "Pembangunan Saluran Drainase Jalan Protokol Sukadana",
+    "Rehabilitasi Saluran Irigasi Desa Braja Sakti",
     TenderMethod.PASCA_1_FILE,
     "pembukaan",
     hps=demo_tenders._WORKS,
