@@ -49,6 +49,14 @@ def _fresh():
     sealing_urls.CONFIGS.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english(page, live_server):
+    """These tests find the widgets' controls by their English labels."""
+    page.context.add_cookies(
+        [{"name": "openlpse_language", "value": "en", "url": live_server.url}]
+    )
+
+
 @pytest.fixture
 def keys():
     committee = ec.generate_private_key(ec.SECP256R1())

@@ -71,6 +71,7 @@ def upload_config(request: HttpRequest, tender: Tender, keys: Any, bidder: str) 
         "tus_endpoint": "/api/v1/uploads/",
         "finalize_url_template": "/api/v1/uploads/{id}/finalize",
         "deadline": _iso(deadline),
+        "time_zone": tender.lpse.time_zone,
         "csrf_token": get_token(request),
         "receipt_url_template": receipt,
     }

@@ -49,12 +49,25 @@ function init(root) {
     status(name, { percent: percentOf(done, total) });
   };
 
+  // The receipt's UTC time shown in the LPSE's zone (the signed receipt keeps UTC).
+  function localTime(iso, zone) {
+    if (!iso) return "";
+    try {
+      const text = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+        dateStyle: "long", timeStyle: "long", timeZone: zone || undefined,
+      }).format(new Date(iso));
+      return `${text} (${iso})`;
+    } catch {
+      return iso;
+    }
+  }
+
   function showReceipt(data, local) {
     const doc = data && data.receipt && typeof data.receipt === "object" && data.receipt.receipt ? data.receipt : data;
     const fields = (doc && doc.receipt) || doc || {};
     receiptBox.hidden = false;
     receiptBox.querySelector("[data-field=receipt_number]").textContent = fields.receipt_number || "";
-    receiptBox.querySelector("[data-field=received_at]").textContent = fields.received_at || "";
+    receiptBox.querySelector("[data-field=received_at]").textContent = localTime(fields.received_at, config.time_zone);
     receiptBox.querySelector("[data-field=file_name]").textContent = fields.file_name || local.fileName || "";
     receiptBox.querySelector("[data-field=size]").textContent = fields.size != null ? formatBytes(fields.size) : "";
     receiptBox.querySelector("[data-field=server_sha256]").textContent = fields.ciphertext_sha256 || "";
