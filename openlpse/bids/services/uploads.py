@@ -400,6 +400,10 @@ def upload_append(
             _("Send the chunk's SHA-256 in the header Upload-Checksum: sha256 <base64>."),
             code="checksum_required",
         )
+    # Who may send bytes is known before any is read: a stranger's PATCH is refused before the
+    # server spools its body (checked again under the lock below).
+    if not _owns_upload(actor, upload_id):
+        raise errors.NotFound()
     spool, received = _receive(chunk, digest)
     try:
         with transaction.atomic():
@@ -421,6 +425,16 @@ def upload_append(
     finally:
         spool.close()
     return upload
+
+
+def _owns_upload(actor: Any, upload_id: Any) -> bool:
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
+        return False
+    try:
+        key = uuid.UUID(str(upload_id))
+    except ValueError:
+        return False
+    return Upload.objects.filter(pk=key, user_id=actor.pk).exists()
 
 
 def _past_length(upload: Upload) -> errors.PayloadTooLarge:

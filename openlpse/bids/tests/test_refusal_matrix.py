@@ -42,7 +42,13 @@ from openlpse.bids.services import submissions as submission_services
 from openlpse.bids.services import uploads as upload_services
 from openlpse.bids.tests.factories import give_personal_keys, personal_key_row
 from openlpse.bids.tests.opening_support import make_world
-from openlpse.bids.tests.submissions_support import bid_setup, second_vendor, send, start, submit
+from openlpse.bids.tests.submissions_support import (
+    bid_setup,
+    seal_bytes,
+    send,
+    start,
+    submit,
+)
 from openlpse.bids.tests.test_opening_tamper import _damaged, _open
 from openlpse.core import errors
 from openlpse.core.models import AuditEvent, StoredFile
@@ -98,7 +104,7 @@ class Scene:
         def removed_pokja() -> Any:
             member = tender.committee.pokja[2]  # type: ignore[attr-defined]
             PokjaMember.objects.filter(package=tender.package, user=member).update(
-                removed_at=timezone.now()
+                removed_at=timezone.now(), removal_reason="Mutasi jabatan"
             )
             return member
 
@@ -291,8 +297,6 @@ def s_upload_create() -> Scene:
 
 
 def _started(*, complete: bool) -> tuple[Scene, Any, Any, bytes]:
-    from openlpse.bids.tests.submissions_support import seal_bytes
-
     scene, setup = _bid_scene()
     data = seal_bytes(setup)
     upload = start(setup, data)
@@ -322,8 +326,6 @@ def s_finalize() -> Scene:
 
 
 def s_withdraw() -> Scene:
-    from openlpse.bids.tests.submissions_support import seal_bytes
-
     scene, setup = _bid_scene()
     submit(setup, seal_bytes(setup))
     scene.call = lambda actor: submission_services.submission_withdraw(
@@ -526,8 +528,7 @@ def _not_committee_opening(action: str) -> Refusal:
 NOT_LPSE_STAFF = Refusal(
     errors.PermissionDenied,
     "not_lpse_staff",
-    "Only the LPSE's administrators and staff review unopenable bids and make the witness "
-    "report.",
+    "Only the LPSE's administrators and staff review unopenable bids and make the witness report.",
 )
 NOT_COMMITTEE_DECLARE = Refusal(
     errors.PermissionDenied,
@@ -847,4 +848,3 @@ def test_every_write_service_is_in_the_matrix() -> None:
         "case_declare_noncompliant",
         "record_file_one_result",
     }
-
