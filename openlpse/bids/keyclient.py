@@ -226,5 +226,13 @@ def system_halves(*, kid: str, epks: list[bytes]) -> list[bytes]:
     return result
 
 
+def authenticated() -> bool:
+    """Whether the service answers and accepts our token (a wrong token answers 401; an
+    unknown key id with the right token answers 404). Raises KeyServiceError when it does
+    not answer at all."""
+    status, _data = _call("GET", "/keys/" + "0" * 32)
+    return status != 401
+
+
 def health() -> dict[str, Any]:
     return _checked(*_call("GET", "/health"), 200)

@@ -52,9 +52,7 @@ def _fresh():
 @pytest.fixture(autouse=True)
 def _english(page, live_server):
     """These tests find the widgets' controls by their English labels."""
-    page.context.add_cookies(
-        [{"name": "openlpse_language", "value": "en", "url": live_server.url}]
-    )
+    page.context.add_cookies([{"name": "openlpse_language", "value": "en", "url": live_server.url}])
 
 
 @pytest.fixture

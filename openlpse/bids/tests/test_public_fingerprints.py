@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from openlpse.bids.models import EnvelopeKeys
 from openlpse.bids.sealedfile import format_fingerprint
@@ -17,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _page(client, tender) -> str:  # type: ignore[no-untyped-def]
-    with translation.override("en"):
-        response = client.get(reverse("tenders:public_announcement", args=[tender.code]))
+    client.cookies["openlpse_language"] = "en"  # the page's language comes from this cookie
+    response = client.get(reverse("tenders:public_announcement", args=[tender.code]))
     assert response.status_code == 200
     return response.content.decode()
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from openlpse.core.demo import data, loader
@@ -29,6 +30,12 @@ def _keyservice_for_load(command: BaseCommand) -> Iterator[None]:
     if listen is None or _reachable(keyclient):
         yield
         return
+    if _answers(keyclient):
+        raise CommandError(
+            f"Another key service answers at {listen} but refuses this installation's token "
+            f"({settings.OPENLPSE_KEYSERVICE_TOKEN_FILE}): it belongs to another OpenLPSE data "
+            "folder. Stop it, or set OPENLPSE_KEYSERVICE_URL to a free address."
+        )
     child = start_keyservice(listen)
     try:
         deadline = time.monotonic() + 15
@@ -46,6 +53,14 @@ def _keyservice_for_load(command: BaseCommand) -> Iterator[None]:
 
 
 def _reachable(keyclient: Any) -> bool:
+    """The key service answers and accepts this installation's token."""
+    try:
+        return bool(keyclient.authenticated())
+    except keyclient.KeyServiceError:
+        return False
+
+
+def _answers(keyclient: Any) -> bool:
     try:
         keyclient.health()
     except keyclient.KeyServiceError:
