@@ -209,6 +209,16 @@ def _system_half(kid: str) -> Callable[[bytes], bytes]:
     return half
 
 
+def _cached_half(context: Any) -> Callable[[bytes], bytes]:
+    fallback = _system_half(context.keys.system_kid)
+
+    def half(epk: bytes) -> bytes:
+        cached = context.halves.get(epk)
+        return cached if cached is not None else fallback(epk)
+
+    return half
+
+
 class _LocalFile(File):  # type: ignore[type-arg]
     """A plain file written next to the storage, moved (not copied) into it by file_store."""
 
@@ -377,6 +387,9 @@ class _Context:
     checkpoint: str
     now: dt.datetime
     failed: list[OpenedBid] = field(default_factory=list)
+    # Z2 per ephemeral key, fetched from the key service in one batch before the bids are
+    # opened (one request for the whole envelope instead of one per bid).
+    halves: dict[bytes, bytes] = field(default_factory=dict)
 
 
 def _rebuild(offers: list[ShareOffer], keys: EnvelopeKeys) -> ec.EllipticCurvePrivateKey:
@@ -629,10 +642,34 @@ def _open_canary(
     return None
 
 
+def _prefetch_halves(context: _Context, submissions: list[Submission]) -> None:
+    """Read each stored file's ephemeral key (header only) and ask the key service for all
+    the system halves at once. A file whose header cannot be read is skipped here: opening it
+    then classifies the failure (and asks for its half alone if it gets that far)."""
+    epks: list[bytes] = []
+    for submission in submissions:
+        try:
+            with default_storage.open(submission.storage_name, "rb") as stream:
+                header = sealedfile.read_header(stream)
+            epk = sealedfile.unb64(str(header.fields["epk"]))
+        except (OSError, sealedfile.OpenError, ValueError):
+            continue
+        if epk not in context.halves and epk not in epks:
+            epks.append(epk)
+    if epks:
+        halves = _system_halves(kid=context.keys.system_kid, epks=epks)
+        context.halves.update(zip(epks, halves, strict=True))
+
+
 def _open_all(context: _Context) -> None:
     session, tender = context.session, context.tender
-    submissions = selectors.effective_submissions(tender=tender, envelope=session.envelope)
-    for submission in submissions.select_related("vendor").order_by("pk"):
+    submissions = list(
+        selectors.effective_submissions(tender=tender, envelope=session.envelope)
+        .select_related("vendor")
+        .order_by("pk")
+    )
+    _prefetch_halves(context, submissions)
+    for submission in submissions:
         if OpenedBid.objects.filter(submission=submission).exists():
             continue
         if session.envelope == Envelope.FILE_2 and not gates.file_two_may_open(
@@ -733,7 +770,7 @@ def _open_submission(context: _Context, submission: Submission, opened: OpenedBi
                         source,
                         out,
                         committee_key=context.committee_key,
-                        system_half=_system_half(context.keys.system_kid),
+                        system_half=_cached_half(context),
                         expected_kids=(context.keys.committee_kid, context.keys.system_kid),
                     )
             except sealedfile.OpenError as exc:

@@ -297,3 +297,26 @@ def test_no_bid_can_be_opened_before_the_time_even_with_every_share_on_the_serve
         pytest.raises(keyclient.TooEarly),
     ):
         keyclient.system_halves(kid=keys.system_kid, epks=[epk])
+
+
+def test_the_system_halves_of_every_bid_come_in_one_key_service_request(monkeypatch):
+    from openlpse.bids import keyclient
+
+    world = make_world(bidders=3)
+    members = world.pokja
+    calls: list[int] = []
+    real = keyclient.system_halves
+
+    def counting(*, kid, epks):  # type: ignore[no-untyped-def]
+        calls.append(len(epks))
+        return real(kid=kid, epks=epks)
+
+    monkeypatch.setattr(keyclient, "system_halves", counting)
+    with world.after("single", seconds=30):
+        session = opening.opening_start(actor=members[0], tender=world.tender, envelope="single")
+        session = _offer(world, session, members[0])
+        session = _offer(world, session, members[1])
+    assert session.status == SessionStatus.OPENED
+    assert OpenedBid.objects.filter(session=session, status=OpenedStatus.OPENED).count() == 3
+    # One request for the canary, one for the three bids together.
+    assert calls == [1, 3]
