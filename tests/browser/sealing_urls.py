@@ -42,6 +42,24 @@ window.sealTest = async (opts) => {
            ciphertextSha256: result.ciphertextSha256, plaintextSha256: result.plaintextSha256,
            steps: progress.length };
 };
+window.sealLargeTest = async (opts) => {
+  // A large file made of repeated 1 MiB parts (the Blob holds it; the page never reads it
+  // whole), sealed into OPFS while the JS heap is sampled at every chunk.
+  const part = new Uint8Array(1024 * 1024);
+  for (let i = 0; i < part.length; i++) part[i] = (i * 7) & 255;
+  const blob = new Blob(Array.from({ length: opts.mib }, () => part));
+  const name = "sealing-large-" + Date.now() + ".sealed";
+  const sink = await seal.openSink(name);
+  const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : 0);
+  const before = heap();
+  let peak = before;
+  const result = await seal.sealBlob(blob, { ...opts, sink,
+    onProgress: () => { peak = Math.max(peak, heap()); } });
+  const size = result.blob.size;
+  await seal.removeOpfsFile(name);
+  return { kind: sink.kind, size, expected: result.size, chunks: result.chunks,
+           plainSize: blob.size, heapBefore: before, heapPeak: peak };
+};
 window.ceremonyTest = async (material) => (await buildCeremony(material)).payload;
 window.sealingReady = true;
 </script>{% endif %}
